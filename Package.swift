@@ -1,0 +1,47 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// Layout and module rules: see ../shared/DESIGN.md (CLI -> SDK -> Media -> C shims; the emulator never imports WebexSDK).
+let package = Package(
+    name: "webex",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "webex", targets: ["webex"]),
+        .executable(name: "webex-emulator", targets: ["webex-emulator"]),
+        .library(name: "WebexSDK", targets: ["WebexSDK"]),
+        .library(name: "WebexEmulator", targets: ["WebexEmulator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    ],
+    targets: [
+        // C libraries: one system-library target each (module map + header only).
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CJQ", providers: [.apt(["libjq-dev"])]),
+        // The one C target: typed wrappers for what Swift cannot call (variadic curl_easy_setopt/getinfo).
+        .target(name: "CShims", dependencies: ["CCurl"]),
+
+        .target(name: "WebexSDK", dependencies: ["CCurl", "CShims"]),
+        .executableTarget(
+            name: "webex",
+            dependencies: [
+                "WebexSDK", "CJQ",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .target(name: "WebexEmulator", dependencies: [
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
+        .executableTarget(name: "webex-emulator", dependencies: [
+            "WebexEmulator",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "WebexSDKTests", dependencies: ["WebexSDK"]),
+        .testTarget(name: "webexTests", dependencies: ["webex", "WebexSDK"]),
+        .testTarget(name: "WebexEmulatorTests", dependencies: ["WebexEmulator"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["webex", "webex-emulator"]),
+    ]
+)

@@ -1,0 +1,16 @@
+import ArgumentParser
+import WebexSDK
+
+struct RoomsGet: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "get", abstract: "Show a room.")
+    @Argument(help: "A room ID or exact title.") var room: String
+    @OptionGroup var globals: GlobalOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        let client = try globals.makeClient()
+        let renderer = try Renderer(io: CLIContext.current.io, options: output)
+        let id = try await Resolve.room(room, client: client)
+        try renderer.item(try await client.rooms.get(id), columns: Rooms.columns)
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import WebexSDK
+
+/// Turning what a person types into API identifiers.
+enum Resolve {
+    /// A room ID, or an exact room title among the rooms you are in.
+    static func room(_ value: String, client: Webex) async throws -> String {
+        if let id = HydraID(value) {
+            guard id.type == HydraID.room else {
+                throw CLIError.usage("'\(value)' is a \(id.type) ID, not a room ID")
+            }
+            return value
+        }
+        var matches: [Room] = []
+        for try await room in client.rooms.list() where room.title == value { matches.append(room) }
+        switch matches.count {
+        case 0: throw CLIError.notFound("no room titled '\(value)' among your rooms; `webex rooms list` shows them (titles match exactly)")
+        case 1: return matches[0].id
+        default:
+            let list = matches.map { "  \($0.id)  \($0.type ?? "")  last active \($0.lastActivity.map(WebexDate.format) ?? "-")" }
+            throw CLIError.usage("\(matches.count) rooms are titled '\(value)'; give the room ID instead:\n" + list.joined(separator: "\n"))
+        }
+    }
+
+    /// An email address or a person ID.
+    static func person(_ value: String) throws -> NewMessage.Destination {
+        if value.contains("@") { return .personEmail(value) }
+        if let id = HydraID(value) {
+            guard id.type == HydraID.people else { throw CLIError.usage("'\(value)' is a \(id.type) ID, not a person ID or email") }
+            return .personId(value)
+        }
+        throw CLIError.usage("'\(value)' is neither an email address nor a person ID")
+    }
+
+    /// `-` reads standard input (trailing newline removed); anything else is the text itself.
+    static func text(_ value: String?, io: IOStreams) throws -> String? {
+        guard let value else { return nil }
+        guard value == "-" else { return value }
+        var s = String(decoding: io.readStdin(), as: UTF8.self)
+        while s.hasSuffix("\n") { s.removeLast() }
+        if s.isEmpty { throw CLIError.usage("standard input was empty; nothing to send") }
+        return s
+    }
+}
+
+/// The `--limit` / `--all` pair of list commands.
+import ArgumentParser
+struct ListLimit: ParsableArguments {
+    @Option(name: [.customShort("L"), .long], help: "Stop after this many items (default 100).")
+    var limit: Int?
+    @Flag(help: "Fetch every item, streaming pages as they arrive.")
+    var all = false
+
+    func validate() throws {
+        if all && limit != nil { throw ValidationError("--limit and --all cannot be used together") }
+        if let l = limit, l < 1 { throw ValidationError("--limit must be at least 1") }
+    }
+    var value: Int? { all ? nil : (limit ?? 100) }
+}
