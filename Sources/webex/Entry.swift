@@ -35,7 +35,7 @@ enum Main {
     }
 
     /// Parses and runs one command line; returns the exit status. Used by tests too.
-    static func run(_ arguments: [String]) async -> ExitStatus {
+    static func run(_ arguments: [String]) async -> ExitCodeValue {
         let io = CLIContext.current.io
         let command: any ParsableCommand
         do {
@@ -62,7 +62,7 @@ enum Main {
             return .ok
         } catch let e as ExitCode {
             io.flush()
-            return ExitStatus(rawValue: e.rawValue) ?? .failure
+            return ExitCodeValue(rawValue: e.rawValue) ?? .failure
         } catch {
             activity.stop()
             io.flush()

@@ -2,7 +2,7 @@ import ArgumentParser
 import WebexSDK
 
 /// Exit codes (DESIGN.md, documented in the man page).
-enum ExitStatus: Int32 {
+enum ExitCodeValue: Int32 {
     case ok = 0
     case failure = 1
     case usage = 2
@@ -21,14 +21,14 @@ enum CLIError: Error, CustomStringConvertible {
     var description: String {
         switch self { case .usage(let m), .notFound(let m), .failure(let m): m }
     }
-    var status: ExitStatus {
+    var status: ExitCodeValue {
         switch self { case .usage: .usage; case .notFound: .notFound; case .failure: .failure }
     }
 }
 
 /// How an error is shown and which exit status it gives.
 enum ErrorReport {
-    static func status(for error: any Error) -> ExitStatus {
+    static func status(for error: any Error) -> ExitCodeValue {
         switch error {
         case let e as CLIError: return e.status
         case let e as WebexError:
