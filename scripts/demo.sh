@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The main job: install what is missing, build, start webex-emulator on a free loopback port and take a
+# short tour of real `webex` commands against it. Safe to run again.
+source "$(dirname "$0")/lib.sh"
+ensure_apt
+ensure_swift
+build -c release --product webex
+build -c release --product webex-emulator
+BIN="$ROOT/.build/release"
+step "starting webex-emulator"
+start_emulator "$BIN/webex-emulator"
+trap stop_emulator EXIT
+echo "emulator at $WEBEX_BASE_URL; seeded people (email, name, token):" >&2
+tail -n +2 "$EMULATOR_SEED" >&2
+# The emulator's seeded token for alice; a real token would come from `read -rs WEBEX_ACCESS_TOKEN`.
+WEBEX_ACCESS_TOKEN="$(awk -F'\t' '$1=="alice@example.com"{print $3}' "$EMULATOR_SEED")"
+export WEBEX_ACCESS_TOKEN
+webex() { "$BIN/webex" "$@"; }
+run() { printf '\n$ %s\n' "$*" >&2; "$@"; }
+
+run webex people me
+ROOM_TITLE="Demo $(date +%H%M%S)"
+run webex rooms create --title "$ROOM_TITLE"
+run webex messages send --room "$ROOM_TITLE" --markdown "**Build passed** on \`main\` — see the _report_" --jq .id
+REPORT="$(mktemp --suffix=.txt)"; printf 'demo report\nall green\n' >"$REPORT"
+run webex messages send --room "$ROOM_TITLE" --text "the report" --file "$REPORT" --jq '.files[0]'
+run webex messages send --to bob@example.com --text "hello Bob, a direct message" --jq .roomType
+run webex rooms list
+run webex messages list --room "$ROOM_TITLE"
+run webex messages list --room "$ROOM_TITLE" --json --jq '[.[] | {from: .personEmail, text}]'
+run webex rooms list --jq '.[] | select(.type == "group") | .title'
+rm -f "$REPORT"
+step "done: the tour ran against $WEBEX_BASE_URL"

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what is missing, builds, checks generated docs, runs the Swift tests
+# (unit + end to end against the real emulator process) and the WebexPythonSDK interop tests.
+source "$(dirname "$0")/lib.sh"
+ensure_apt
+ensure_swift
+cd "$ROOT"
+build --build-tests
+step "checking completions/ and man/ against the command definitions"
+"$ROOT/scripts/gen-docs.sh" --check
+
+step "swift test (unit and end-to-end)"
+set +e
+# Per-test "passed" lines are left out; failures, issues and the closing summary are shown.
+swift test --skip-build 2>&1 | tee "$ROOT/.build/swift-test.log" | grep -vE '^(Test Case|Test Suite|◇)|^✔ Test [A-Za-z_]+\(|^✔ Suite '
+status=${PIPESTATUS[0]}
+set -e
+if [ "$status" -ne 0 ]; then echo "swift test failed (exit $status); full log: .build/swift-test.log" >&2; exit "$status"; fi
+
+step "interop: WebexPythonSDK against webex-emulator"
+if [ ! -x "$ROOT/.venv/bin/python" ]; then python3 -m venv "$ROOT/.venv"; fi
+"$ROOT/.venv/bin/pip" install -q --disable-pip-version-check webexpythonsdk
+start_emulator "$ROOT/.build/debug/webex-emulator"
+trap stop_emulator EXIT
+export WEBEX_EMULATOR_URL="$WEBEX_BASE_URL"
+WEBEX_TEST_TOKEN="$(awk -F'\t' '$1=="alice@example.com"{print $3}' "$EMULATOR_SEED")"
+export WEBEX_TEST_TOKEN
+"$ROOT/.venv/bin/python" -m pytest --version >/dev/null 2>&1 || "$ROOT/.venv/bin/pip" install -q --disable-pip-version-check pytest
+"$ROOT/.venv/bin/python" -m pytest -q "$ROOT/Tests/Interop"
+step "all tests passed"
