@@ -12,7 +12,7 @@ step "checking completions/ and man/ against the command definitions"
 step "swift test (unit and end-to-end)"
 set +e
 # Per-test "passed" lines are left out; failures, issues and the closing summary are shown.
-swift test --skip-build 2>&1 | tee "$ROOT/.build/swift-test.log" | grep -vE '^(Test Case|Test Suite|◇)|^✔ Test [A-Za-z_]+\(|^✔ Suite '
+swift test --skip-build 2>&1 | tee "$ROOT/.build/swift-test.log" | grep -vE '^(Test Case|Test Suite|◇)|^✔ Test [A-Za-z0-9_]+\(|^✔ Suite '
 status=${PIPESTATUS[0]}
 set -e
 if [ "$status" -ne 0 ]; then echo "swift test failed (exit $status); full log: .build/swift-test.log" >&2; exit "$status"; fi
@@ -26,5 +26,12 @@ export WEBEX_EMULATOR_URL="$WEBEX_BASE_URL"
 WEBEX_TEST_TOKEN="$(awk -F'\t' '$1=="alice@example.com"{print $3}' "$EMULATOR_SEED")"
 export WEBEX_TEST_TOKEN
 "$ROOT/.venv/bin/python" -m pytest --version >/dev/null 2>&1 || "$ROOT/.venv/bin/pip" install -q --disable-pip-version-check pytest
-"$ROOT/.venv/bin/python" -m pytest -q "$ROOT/Tests/Interop"
+set +e
+"$ROOT/.venv/bin/python" -m pytest -q "$ROOT/Tests/Interop" 2>&1 | tee "$ROOT/.build/interop.log"
+status=${PIPESTATUS[0]}
+set -e
+swift_count=$(sed -n 's/.*Test run with \([0-9]*\) tests.*passed.*/\1/p' "$ROOT/.build/swift-test.log" | tail -n1)
+py_count=$(sed -n 's/^\([0-9]*\) passed.*/\1/p' "$ROOT/.build/interop.log" | tail -n1)
+[ "$status" -eq 0 ] || { echo "interop tests failed (exit $status)" >&2; exit "$status"; }
 step "all tests passed"
+echo "tests: $(( ${swift_count:-0} + ${py_count:-0} )) passed, 0 failed"

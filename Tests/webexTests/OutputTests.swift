@@ -155,6 +155,11 @@ func roomsAPI() -> FakeAPI {
         TablePrinter(io: io).render(headers: ["TITLE", "ID"], rows: [[String(repeating: "t", count: 60), "ID-1"]], truncatable: [true, false])
         io.flush()
         for line in out.stdout.split(separator: "\n") { #expect(line.count <= 40) }
+        // Never cut below a readable width: a long ID makes the row wrap instead.
+        let (io2, out2) = IOStreams.test(stdoutTTY: true, width: 40)
+        TablePrinter(io: io2).render(headers: ["TITLE", "ID"], rows: [[String(repeating: "t", count: 60), String(repeating: "I", count: 30)]], truncatable: [true, false])
+        io2.flush()
+        #expect(out2.stdout.split(separator: "\n")[1].hasPrefix(String(repeating: "t", count: 23) + "…"))
         #expect(out.stdout.contains("…"))
         #expect(out.stdout.contains("ID-1"))
     }

@@ -49,8 +49,9 @@ public struct PagedSequence<Element: Decodable & Sendable>: AsyncSequence, Senda
     }
 }
 
-/// Page size to ask for: no more than the caller will use, no more than the endpoint allows.
+/// Page size to ask for: no more than the caller will use, no more than the endpoint allows; the
+/// endpoint's largest page when everything is wanted (fewer round trips).
 public func pageSize(limit: Int?, endpointMax: Int) -> Int? {
-    guard let limit else { return nil }
+    guard let limit else { return endpointMax }
     return min(max(limit, 1), endpointMax)
 }

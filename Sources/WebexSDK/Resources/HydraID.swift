@@ -133,7 +133,7 @@ public enum WebexJSON {
 
     static func makeEncoder(pretty: Bool) -> JSONEncoder {
         let e = JSONEncoder()
-        e.outputFormatting = pretty ? [.withoutEscapingSlashes, .prettyPrinted, .sortedKeys] : [.withoutEscapingSlashes]
+        e.outputFormatting = pretty ? [.withoutEscapingSlashes, .prettyPrinted, .sortedKeys] : [.withoutEscapingSlashes, .sortedKeys]
         e.dateEncodingStrategy = .custom { date, enc in
             var c = enc.singleValueContainer()
             try c.encode(WebexDate.format(date))

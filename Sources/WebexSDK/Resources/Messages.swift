@@ -113,6 +113,9 @@ public struct MessagesAPI: Sendable {
     let client: Webex
 
     public static let cardContentType = "application/vnd.microsoft.card.adaptive"
+    /// Largest page asked for. Webex caps `max` at 100 with `mentionedPeople`; its general limit is not
+    /// published, so 100 is used throughout.
+    public static let maxPage = 100
 
     /// Newest first. `mentionedPeople` is `me` or a person id (bots must pass `me` in group rooms).
     public func list(roomId: String, parentId: String? = nil, mentionedPeople: String? = nil, before: Date? = nil,
@@ -120,7 +123,7 @@ public struct MessagesAPI: Sendable {
         let url = client.url(["messages"], query: [
             ("roomId", roomId), ("parentId", parentId), ("mentionedPeople", mentionedPeople),
             ("before", before.map(WebexDate.format)), ("beforeMessage", beforeMessage),
-            ("max", pageSize(limit: limit, endpointMax: mentionedPeople == nil ? 1000 : 100).map(String.init)),
+            ("max", pageSize(limit: limit, endpointMax: Self.maxPage).map(String.init)),
         ])
         return client.paginate(Message.self, url, limit: limit)
     }

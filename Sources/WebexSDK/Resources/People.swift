@@ -69,7 +69,7 @@ public struct PeopleAPI: Sendable {
         if let ids, ids.count > 85 { throw .invalidArgument("at most 85 person IDs can be looked up at once (got \(ids.count))") }
         let url = client.url(["people"], query: [
             ("email", email), ("displayName", displayName), ("id", ids.map { $0.joined(separator: ",") }),
-            ("orgId", orgId), ("max", pageSize(limit: limit, endpointMax: 1000).map(String.init)),
+            ("orgId", orgId), ("max", pageSize(limit: limit, endpointMax: 100).map(String.init)),
         ])
         return client.paginate(Person.self, url, limit: limit)
     }

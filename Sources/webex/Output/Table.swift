@@ -25,10 +25,12 @@ struct TablePrinter {
         var widths = headers.indices.map { i in max(headers[i].count, cleanRows.map { $0[i].count }.max() ?? 0) }
         let gap = 2
         var total = widths.reduce(0, +) + gap * (widths.count - 1)
-        // Shrink the widest truncatable column until the table fits.
+        // Shrink the widest truncatable column until the table fits, but keep it readable: on a narrow
+        // terminal a long row wraps rather than cutting text to a few letters (IDs are never cut).
+        let minWidth = 24
         while total > io.terminalWidth {
-            guard let i = widths.indices.filter({ truncatable[$0] && widths[$0] > 8 }).max(by: { widths[$0] < widths[$1] }) else { break }
-            let cut = min(widths[i] - 8, total - io.terminalWidth)
+            guard let i = widths.indices.filter({ truncatable[$0] && widths[$0] > minWidth }).max(by: { widths[$0] < widths[$1] }) else { break }
+            let cut = min(widths[i] - minWidth, total - io.terminalWidth)
             widths[i] -= cut; total -= cut
         }
         let last = headers.count - 1

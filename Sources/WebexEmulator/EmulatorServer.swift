@@ -1,0 +1,109 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import Synchronization
+import UnixSignals
+
+/// How to run the emulator.
+public struct EmulatorConfiguration: Sendable {
+    /// Address to bind; default loopback only.
+    public var host: String
+    /// Port to bind; 0 picks a free port (the real one is passed to `onListening`).
+    public var port: Int
+    /// People, tokens and org to start with (and to return to on `POST /_emulator/reset`).
+    public var seed: EmulatorSeed
+    /// One line per request on stderr.
+    public var logRequests: Bool
+    /// Shut down gracefully on SIGINT/SIGTERM (the executable sets this; in-process tests do not).
+    public var handleSignals: Bool
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 0, seed: EmulatorSeed = .default, logRequests: Bool = false,
+        handleSignals: Bool = false
+    ) {
+        self.host = host
+        self.port = port
+        self.seed = seed
+        self.logRequests = logRequests
+        self.handleSignals = handleSignals
+    }
+}
+
+/// Where a running emulator can be reached.
+public struct EmulatorEndpoint: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+
+    /// `http://<host>:<port>/v1`, the base URL for REST clients.
+    public var baseURL: String { "\(origin)/v1" }
+    /// `http://<host>:<port>`, for the control API under `/_emulator`.
+    public var origin: String {
+        let h = host.contains(":") ? "[\(host)]" : host
+        return "http://\(h):\(port)"
+    }
+}
+
+/// A Webex-compatible REST server (people, rooms, memberships, messages, files) plus a control API for
+/// tests, built on Hummingbird.
+///
+/// ```swift
+/// let server = EmulatorServer(configuration: .init(port: 0))
+/// try await server.run { endpoint in print(endpoint.baseURL) }
+/// ```
+/// `run` returns after `shutdown()`, when the surrounding task is cancelled, or, with `handleSignals`, on
+/// SIGINT/SIGTERM.
+public final class EmulatorServer: Sendable {
+    public let configuration: EmulatorConfiguration
+    /// The server's state, for in-process inspection.
+    public let store: EmulatorStore
+    private let group = Mutex<ServiceGroup?>(nil)
+
+    public init(configuration: EmulatorConfiguration = EmulatorConfiguration()) {
+        self.configuration = configuration
+        self.store = EmulatorStore(seed: configuration.seed)
+    }
+
+    public func run(onListening: @escaping @Sendable (EmulatorEndpoint) async -> Void = { _ in }) async throws {
+        let configuration = self.configuration
+        var logger = Logger(label: "webex-emulator")
+        logger.logLevel = .warning
+        let responder = EmulatorResponder(store: store, logger: RequestLogger(enabled: configuration.logRequests))
+        let app = Application(
+            responder: responder,
+            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port)),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? configuration.port
+                await onListening(EmulatorEndpoint(host: configuration.host, port: port))
+            },
+            logger: logger
+        )
+        let serviceGroup = ServiceGroup(
+            configuration: ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [], logger: logger))
+        group.withLock { $0 = serviceGroup }
+        defer { group.withLock { $0 = nil } }
+        guard configuration.handleSignals else {
+            try await serviceGroup.run()
+            return
+        }
+        // Trap SIGINT/SIGTERM before the server starts (this waits until the handlers are registered),
+        // so a signal sent right after the base URL is printed still shuts down gracefully.
+        let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask {
+                for await _ in signals {
+                    await serviceGroup.triggerGracefulShutdown()
+                }
+            }
+            try await serviceGroup.run()
+            tasks.cancelAll()
+        }
+    }
+
+    /// Stops a running server gracefully: open requests finish, then `run` returns.
+    public func shutdown() async {
+        guard let serviceGroup = group.withLock({ $0 }) else { return }
+        await serviceGroup.triggerGracefulShutdown()
+    }
+}

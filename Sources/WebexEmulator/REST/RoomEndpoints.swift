@@ -1,0 +1,136 @@
+import Foundation
+
+/// `/v1/rooms` (reference §2.1).
+extension EmulatorStore {
+    /// `GET /rooms?type=&teamId=&sortBy=&max=`: rooms the caller is a member of, `lastactivity` newest first
+    /// by default.
+    func listRooms(_ req: APIRequest, viewer: Person) throws(APIError) -> Reply {
+        let q = req.query
+        var type: RoomType?
+        if let t = q["type"] {
+            guard let parsed = RoomType(rawValue: t) else {
+                throw APIError.badRequest("Invalid value for type: '\(t)'. Use 'direct' or 'group'.")
+            }
+            type = parsed
+        }
+        let teamUUID = q["teamId"].map { HydraID.uuid(from: $0, as: .team) ?? $0 }
+        let sortBy = q["sortBy"] ?? "lastactivity"
+        guard ["id", "lastactivity", "created"].contains(sortBy) else {
+            throw APIError.badRequest("Invalid value for sortBy: '\(sortBy)'. Use 'id', 'lastactivity' or 'created'.")
+        }
+        let size = try PageSize.parse(q, default: PageSize.otherDefault)
+        let cursor = try PageCursor.from(q)
+
+        let visible = rooms.values.filter { room in
+            guard isMember(viewer.uuid, room.uuid) else { return false }
+            if let type, room.type != type { return false }
+            if let teamUUID {
+                guard let t = room.teamId, (HydraID.uuid(from: t, as: .team) ?? t) == teamUUID else { return false }
+            }
+            return true
+        }
+        let order: PageOrder
+        let key: (Room) -> PageCursor
+        switch sortBy {
+        case "id":
+            order = PageOrder(descending: false)
+            key = { PageCursor(primary: $0.id, seq: $0.seq) }
+        case "created":
+            order = PageOrder(descending: true)
+            key = { PageCursor(primary: Paginator.sortable(WebexDate.milliseconds($0.created)), seq: $0.seq) }
+        default:
+            order = PageOrder(descending: true)
+            key = { PageCursor(primary: Paginator.sortable(WebexDate.milliseconds($0.lastActivity)), seq: $0.seq) }
+        }
+        let page = Paginator.page(visible, key: key, order: order, after: cursor, size: size)
+        return .list(ListReply(items: page.items.map { render(room: $0, for: viewer) }, next: page.next))
+    }
+
+    func createRoom(_ req: APIRequest, viewer: Person) throws(APIError) -> Reply {
+        let body = try req.json()
+        guard let title = try body.string("title"), !title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw APIError.badRequest("title is required and must not be empty.")
+        }
+        let isLocked = try body.bool("isLocked") ?? false
+        let isAnnouncementOnly = try body.bool("isAnnouncementOnly") ?? false
+        guard !isAnnouncementOnly || isLocked else {
+            throw APIError.badRequest("An announcement-only room must be locked (isLocked: true).")
+        }
+        let now = WebexDate.now()
+        let room = Room(
+            uuid: HydraID.newUUID(), seq: nextSeq(), title: title, type: .group, isLocked: isLocked,
+            teamId: try body.nonEmptyString("teamId"), isPublic: try body.bool("isPublic") ?? false,
+            description: try body.string("description"), isAnnouncementOnly: isAnnouncementOnly, isReadOnly: false,
+            creatorUUID: viewer.uuid, created: now, lastActivity: now, directPair: [])
+        rooms[room.uuid] = room
+        addMember(viewer.uuid, to: room.uuid, moderator: isLocked, at: now)
+        return .json(render(room: room, for: viewer))
+    }
+
+    func getRoom(id: String, viewer: Person) throws(APIError) -> Reply {
+        .json(render(room: try visibleRoom(id: id, viewer: viewer), for: viewer))
+    }
+
+    func updateRoom(id: String, _ req: APIRequest, viewer: Person) throws(APIError) -> Reply {
+        var room = try visibleRoom(id: id, viewer: viewer)
+        let body = try req.json()
+        guard let title = try body.string("title"), !title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw APIError.badRequest("title is required and must not be empty.")
+        }
+        let moderator = membership(of: viewer.uuid, in: room.uuid)?.isModerator ?? false
+        if room.isLocked && !moderator {
+            throw APIError.forbidden("Only a moderator can update a locked room.")
+        }
+        // [U] The reference does not say what PUT does to a direct room; the emulator refuses it.
+        guard room.type == .group else { throw APIError.badRequest("A direct room cannot be updated.") }
+        room.title = title
+        if let v = try body.string("description") { room.description = v }
+        if let v = try body.bool("isPublic") { room.isPublic = v }
+        if let v = try body.bool("isReadOnly") { room.isReadOnly = v }
+        if body.has("teamId") { room.teamId = try body.nonEmptyString("teamId") }
+        var becomesModerator = false
+        if let v = try body.bool("isLocked") {
+            // Locking a room makes the person who locked it a moderator.
+            becomesModerator = v && !room.isLocked
+            room.isLocked = v
+        }
+        if let v = try body.bool("isAnnouncementOnly") { room.isAnnouncementOnly = v }
+        guard !room.isAnnouncementOnly || room.isLocked else {
+            throw APIError.badRequest("An announcement-only room must be locked (isLocked: true).")
+        }
+        if becomesModerator { memberships[room.uuid]?[viewer.uuid]?.isModerator = true }
+        rooms[room.uuid] = room
+        return .json(render(room: room, for: viewer))
+    }
+
+    /// Deletes the room for everyone. The reference says a non-moderator delete "removes you instead";
+    /// the emulator keeps it simpler: unlocked rooms are deleted by any member, locked ones only by a
+    /// moderator (403 otherwise).
+    func deleteRoom(id: String, viewer: Person) throws(APIError) -> Reply {
+        let room = try visibleRoom(id: id, viewer: viewer)
+        let moderator = membership(of: viewer.uuid, in: room.uuid)?.isModerator ?? false
+        if room.isLocked && !moderator {
+            throw APIError.forbidden("Only a moderator can delete a locked room.")
+        }
+        deleteRoom(room.uuid)
+        return .noContent
+    }
+
+    /// Stable per room: every value is derived from the room uuid.
+    func meetingInfo(id: String, viewer: Person) throws(APIError) -> Reply {
+        let room = try visibleRoom(id: id, viewer: viewer)
+        let hex = room.uuid.replacingOccurrences(of: "-", with: "")
+        var number: UInt64 = 0
+        for b in hex.utf8 { number = (number &* 31) &+ UInt64(b) }
+        let meetingNumber = "2" + String(number % 1_000_000_000).leftPadded(9)
+        return .json([
+            "roomId": .string(room.id),
+            "meetingLink": .string("https://emulator.webex.example/meet/\(meetingNumber)"),
+            "sipAddress": .string("\(meetingNumber)@emulator.webex.example"),
+            "meetingNumber": .string(meetingNumber),
+            "meetingId": .string(hex),
+            "callInTollFreeNumber": "+1-866-555-0100",
+            "callInTollNumber": "+1-408-555-0100",
+        ])
+    }
+}

@@ -1,0 +1,378 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import NIOHTTPTypes
+
+/// Request context that keeps the connection, so an injected `drop` fault can close it.
+public struct EmulatorRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    let channel: any Channel
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.channel = source.channel
+    }
+}
+
+/// Writes one line per request to stderr unless quiet.
+struct RequestLogger: Sendable {
+    var enabled: Bool
+
+    func log(method: String, path: String, query: String?, status: Int?, started: ContinuousClock.Instant) {
+        guard enabled else { return }
+        let elapsed = ContinuousClock.now - started
+        let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        let target = query.map { "\(path)?\($0)" } ?? path
+        let statusText = status.map(String.init) ?? "dropped"
+        let line = "\(WebexDate.format(Date())) \(method) \(target) \(statusText) \(String(format: "%.1f", ms))ms\n"
+        try? FileHandle.standardError.write(contentsOf: Data(line.utf8))
+    }
+}
+
+/// The whole HTTP surface: `/v1` (Webex REST, bearer auth, faults, request log) and `/_emulator`
+/// (control API, no auth). Routing is done here by hand so that every `/v1` request, known or not,
+/// goes through the same fault, auth and logging steps.
+struct EmulatorResponder: HTTPResponder {
+    typealias Context = EmulatorRequestContext
+
+    let store: EmulatorStore
+    let logger: RequestLogger
+
+    /// Largest request body read: a 100 MB file plus room for the multipart framing and fields.
+    static let maxBodyBytes = FileLimits.maxFileBytes + 1024 * 1024
+
+    static let trackingIdHeader = HTTPField.Name("trackingId")!
+    static let clientTrackingIdHeader = HTTPField.Name("trackingid")!
+    static let linkHeader = HTTPField.Name("Link")!
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        let started = ContinuousClock.now
+        let path = request.uri.path
+        // [U] Echo the caller's tracking id when it sent one; otherwise make one up.
+        let trackingId = request.headers[Self.clientTrackingIdHeader] ?? "EMULATOR_\(UUID().uuidString)"
+        var response: Response?
+        if path == "/v1" || path.hasPrefix("/v1/") {
+            response = await handleV1(request, context: context, trackingId: trackingId)
+        } else if path == "/_emulator" || path.hasPrefix("/_emulator/") {
+            response = await handleControl(request, context: context, trackingId: trackingId)
+        } else {
+            response = errorResponse(APIError.notFound(), trackingId: trackingId)
+        }
+        logger.log(
+            method: request.method.rawValue, path: path, query: request.uri.query, status: response.map { Int($0.status.code) },
+            started: started)
+        guard var response else {
+            // Dropped: the connection is already closed; writing this fails and Hummingbird gives up quietly.
+            return Response(status: .internalServerError)
+        }
+        response.headers[Self.trackingIdHeader] = trackingId
+        if request.method == .head {
+            response = response.createHeadResponse()
+        }
+        return response
+    }
+
+    // MARK: /v1
+
+    private func handleV1(_ request: Request, context: Context, trackingId: String) async -> Response? {
+        let method = request.method.rawValue
+        let path = request.uri.path
+        let fault = await store.takeFault(method: method, path: path)
+        if let fault, fault.delayMs > 0 {
+            try? await Task.sleep(for: .milliseconds(fault.delayMs))
+        }
+        func record(_ status: Int?) async {
+            await store.record(
+                RequestLogEntry(
+                    method: method, path: path, query: request.uri.query, status: status,
+                    trackingId: request.headers[Self.clientTrackingIdHeader], userAgent: request.headers[.userAgent],
+                    contentType: request.headers[.contentType]))
+        }
+        var response: Response?
+        if let fault, !fault.afterHandling, fault.drop {
+            response = nil
+        } else if let fault, !fault.afterHandling, let status = fault.status {
+            response = faultResponse(status: status, retryAfter: fault.retryAfter, trackingId: trackingId)
+        } else {
+            // No fault, a pure delay, or a fault that applies after the real handler has committed its effect.
+            response = await handleAPI(request, context: context, trackingId: trackingId)
+            if let fault, fault.afterHandling {
+                if fault.drop {
+                    response = nil
+                } else if let status = fault.status {
+                    response = faultResponse(status: status, retryAfter: fault.retryAfter, trackingId: trackingId)
+                }
+            }
+        }
+        // Recorded before a drop closes the connection, so a client that sees the failure also sees the entry.
+        await record(response.map { Int($0.status.code) })
+        if response == nil { await drop(context) }
+        return response
+    }
+
+    /// Closes the connection without answering: clients see an empty reply or a reset.
+    private func drop(_ context: Context) async {
+        try? await context.channel.close()
+    }
+
+    private func faultResponse(status: Int, retryAfter: Int?, trackingId: String) -> Response {
+        var headers: [(String, String)] = []
+        if let retryAfter { headers.append(("Retry-After", String(retryAfter))) }
+        let error = APIError(Self.status(status), APIError.standardMessage(for: status), headers: headers)
+        return errorResponse(error, trackingId: trackingId)
+    }
+
+    private func handleAPI(_ request: Request, context: Context, trackingId: String) async -> Response {
+        do {
+            let apiRequest = try await Self.makeAPIRequest(request, context: context, dropping: "/v1")
+            guard let viewer = await authenticate(request) else { throw APIError.unauthorized }
+            let reply = try await route(apiRequest, viewer: viewer)
+            return makeResponse(reply, request: apiRequest, trackingId: trackingId)
+        } catch {
+            return errorResponse(error, trackingId: trackingId)
+        }
+    }
+
+    private func authenticate(_ request: Request) async -> Person? {
+        guard let header = request.headers[.authorization] else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        return await store.authenticate(token: parts[1].trimmingCharacters(in: .whitespaces))
+    }
+
+    static func makeAPIRequest(_ request: Request, context: Context, dropping prefix: String) async throws(APIError) -> APIRequest {
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > maxBodyBytes {
+            throw APIError(.contentTooLarge, "The request body is larger than 100 MB.")
+        }
+        var body: [UInt8] = []
+        if request.method != .get && request.method != .head && request.method != .delete {
+            // libcurl sends `Expect: 100-continue` for larger bodies and waits up to a second for this.
+            if request.headers[.expect]?.lowercased() == "100-continue" {
+                try? await context.channel.writeAndFlush(HTTPResponsePart.head(HTTPResponse(status: .continue)))
+            }
+            do {
+                let buffer = try await request.body.collect(upTo: maxBodyBytes)
+                body = Array(buffer.readableBytesView)
+            } catch {
+                throw APIError(.contentTooLarge, "The request body is larger than 100 MB.")
+            }
+        }
+        let path = request.uri.path
+        let segments = path.dropFirst(prefix.count).split(separator: "/").map {
+            String($0).removingPercentEncoding ?? String($0)
+        }
+        var host = request.head.authority ?? ""
+        if host.isEmpty {
+            if let local = context.channel.localAddress, let ip = local.ipAddress, let port = local.port {
+                host = ip.contains(":") ? "[\(ip)]:\(port)" : "\(ip):\(port)"
+            } else {
+                host = "localhost"
+            }
+        }
+        return APIRequest(
+            method: request.method.rawValue, path: path, segments: segments, query: Query(request.uri.query),
+            headers: request.headers, body: body, host: host)
+    }
+
+    private func route(_ req: APIRequest, viewer: Person) async throws(APIError) -> Reply {
+        let s = req.segments
+        let method = req.method == "HEAD" ? "GET" : req.method
+        func methods(_ allowed: String...) throws(APIError) {
+            guard allowed.contains(method) else {
+                throw APIError(.methodNotAllowed, "\(req.method) is not supported on \(req.path).")
+            }
+        }
+        switch s.count {
+        case 1:
+            switch s[0] {
+            case "people":
+                try methods("GET")
+                return try await store.listPeople(req)
+            case "rooms":
+                try methods("GET", "POST")
+                if method == "GET" { return try await store.listRooms(req, viewer: viewer) }
+                return try await store.createRoom(req, viewer: viewer)
+            case "messages":
+                try methods("GET", "POST")
+                if method == "GET" { return try await store.listMessages(req, viewer: viewer) }
+                return try await createMessage(req, viewer: viewer)
+            case "memberships":
+                try methods("GET", "POST")
+                if method == "GET" { return try await store.listMemberships(req, viewer: viewer) }
+                return try await store.createMembership(req, viewer: viewer)
+            default: break
+            }
+        case 2:
+            let id = s[1]
+            switch s[0] {
+            case "people":
+                try methods("GET")
+                if id == "me" { return .json(await store.render(person: viewer)) }
+                return try await store.getPerson(id: id)
+            case "rooms":
+                try methods("GET", "PUT", "DELETE")
+                switch method {
+                case "GET": return try await store.getRoom(id: id, viewer: viewer)
+                case "PUT": return try await store.updateRoom(id: id, req, viewer: viewer)
+                default: return try await store.deleteRoom(id: id, viewer: viewer)
+                }
+            case "messages":
+                if id == "direct" {
+                    try methods("GET")
+                    return try await store.listDirectMessages(req, viewer: viewer)
+                }
+                try methods("GET", "PUT", "DELETE")
+                switch method {
+                case "GET": return try await store.getMessage(id: id, viewer: viewer, baseURL: req.baseURL)
+                case "PUT": return try await store.editMessage(id: id, req, viewer: viewer)
+                default: return try await store.deleteMessage(id: id, viewer: viewer)
+                }
+            case "memberships":
+                try methods("GET", "PUT", "DELETE")
+                switch method {
+                case "GET": return try await store.getMembership(id: id, viewer: viewer)
+                case "PUT": return try await store.updateMembership(id: id, req, viewer: viewer)
+                default: return try await store.deleteMembership(id: id, viewer: viewer)
+                }
+            case "contents":
+                try methods("GET")
+                return try await store.download(id: id, req, viewer: viewer)
+            default: break
+            }
+        case 3 where s[0] == "rooms" && s[2] == "meetingInfo":
+            try methods("GET")
+            return try await store.meetingInfo(id: s[1], viewer: viewer)
+        default: break
+        }
+        throw APIError.notFound()
+    }
+
+    /// `POST /v1/messages`: JSON or multipart; a `files` URL is downloaded between the checks and the create.
+    private func createMessage(_ req: APIRequest, viewer: Person) async throws(APIError) -> Reply {
+        let contentType = req.contentType ?? ""
+        var input: MessageInput
+        if HeaderValue.parse(contentType).0 == "multipart/form-data" {
+            input = try MessageInput.fromMultipart(req.body, contentType: contentType)
+        } else {
+            input = try MessageInput.fromJSON(req.json())
+        }
+        try await store.checkNewMessage(input, viewer: viewer)
+        var file = input.upload
+        if let url = input.fileURL {
+            file = try await FileFetcher.fetch(url)
+        }
+        input.upload = nil
+        return try await store.createMessage(input, file: file, viewer: viewer, baseURL: req.baseURL)
+    }
+
+    // MARK: /_emulator
+
+    private func handleControl(_ request: Request, context: Context, trackingId: String) async -> Response {
+        do {
+            let req = try await Self.makeAPIRequest(request, context: context, dropping: "/_emulator")
+            let reply = try await routeControl(req)
+            return makeResponse(reply, request: req, trackingId: trackingId)
+        } catch {
+            return errorResponse(error, trackingId: trackingId)
+        }
+    }
+
+    private func routeControl(_ req: APIRequest) async throws(APIError) -> Reply {
+        let s = req.segments
+        let method = req.method == "HEAD" ? "GET" : req.method
+        func methods(_ allowed: String...) throws(APIError) {
+            guard allowed.contains(method) else {
+                throw APIError(.methodNotAllowed, "\(req.method) is not supported on \(req.path).")
+            }
+        }
+        switch s.first {
+        case "health" where s.count == 1:
+            try methods("GET")
+            return .json(["status": "ok"])
+        case "reset" where s.count == 1:
+            try methods("POST")
+            await store.reset()
+            return .json(["status": "ok"])
+        case "people" where s.count == 1:
+            try methods("GET", "POST")
+            if method == "GET" { return await store.controlListPeople() }
+            return try await store.controlAddPerson(req.json())
+        case "faults" where s.count == 1:
+            try methods("GET", "POST", "DELETE")
+            switch method {
+            case "GET": return await store.controlListFaults()
+            case "POST": return try await store.controlAddFault(.object(req.json().members))
+            default: return await store.controlClearFaults()
+            }
+        case "requests" where s.count == 1:
+            try methods("GET", "DELETE")
+            if method == "GET" { return await store.controlRequestLog() }
+            return await store.controlClearRequestLog()
+        case "contents" where s.count == 3 && s[2] == "scan":
+            try methods("PUT", "POST")
+            return try await store.controlSetScan(contentId: s[1], req.json())
+        case "blobs" where s.count >= 2:
+            try methods("GET", "PUT", "POST")
+            let name = s.dropFirst().joined(separator: "/")
+            if method == "GET" { return try await store.controlGetBlob(name: name) }
+            return await store.controlPutBlob(name: name, contentType: req.contentType, data: req.body)
+        default:
+            throw APIError.notFound()
+        }
+    }
+
+    // MARK: Responses
+
+    static let jsonContentType = "application/json;charset=UTF-8"
+
+    private func makeResponse(_ reply: Reply, request: APIRequest, trackingId: String) -> Response {
+        switch reply {
+        case .json(let value):
+            return Self.jsonResponse(.ok, value)
+        case .list(let list):
+            var members = list.extra
+            members["items"] = .array(list.items)
+            var response = Self.jsonResponse(.ok, .object(members))
+            if let next = list.next {
+                let query = request.query.rebuilt(removing: [PageCursor.parameter], adding: [(PageCursor.parameter, next.token)])
+                response.headers[Self.linkHeader] = "<http://\(request.host)\(request.path)?\(query)>; rel=\"next\""
+            }
+            return response
+        case .noContent:
+            var response = Response(status: .noContent)
+            response.headers[.contentLength] = nil
+            return response
+        case .bytes(let status, let headers, let body):
+            var fields = HTTPFields()
+            for (name, value) in headers {
+                if let n = HTTPField.Name(name) { fields[n] = value }
+            }
+            return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+        }
+    }
+
+    private func errorResponse(_ error: any Error, trackingId: String) -> Response {
+        let apiError = (error as? APIError) ?? APIError(.internalServerError, "Something went wrong on the server: \(error)")
+        var response = Self.jsonResponse(apiError.status, apiError.body(trackingId: trackingId))
+        for (name, value) in apiError.headers {
+            if let n = HTTPField.Name(name) { response.headers[n] = value }
+        }
+        return response
+    }
+
+    static func jsonResponse(_ status: HTTPResponse.Status, _ value: JSONValue) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = jsonContentType
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: value.serializedBytes())))
+    }
+
+    /// A status with its standard reason phrase (HTTPTypes leaves the phrase empty for codes it does not know).
+    static func status(_ code: Int) -> HTTPResponse.Status {
+        let phrases: [Int: String] = [
+            423: "Locked", 428: "Precondition Required", 429: "Too Many Requests", 500: "Internal Server Error",
+            502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout",
+        ]
+        return HTTPResponse.Status(code: code, reasonPhrase: phrases[code] ?? "")
+    }
+}
