@@ -25,19 +25,27 @@ let package = Package(
         // C libraries: one system-library target each (module map + header only).
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CJQ", providers: [.apt(["libjq-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         // The one C target: typed wrappers for what Swift cannot call (variadic curl_easy_setopt/getinfo).
         .target(name: "CShims", dependencies: ["CCurl"]),
 
-        .target(name: "WebexSDK", dependencies: ["CCurl", "CShims"]),
+        .target(name: "WebexSDK", dependencies: ["CCurl", "CShims", "COpenSSL"]),
         .executableTarget(
             name: "webex",
             dependencies: [
                 "WebexSDK", "CJQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // `webex webhooks serve` is a small HTTP server.
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
 
         .target(name: "WebexEmulator", dependencies: [
+            "COpenSSL",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),

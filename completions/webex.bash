@@ -173,13 +173,13 @@ _webex() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    people|rooms|messages|api|help)
+    people|rooms|messages|memberships|teams|team-memberships|webhooks|cards|attachment-actions|api|help)
         # Offer subcommand argument completions
         "_webex_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'people rooms messages api help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'people rooms messages memberships teams team-memberships webhooks cards attachment-actions api help' -- "${cur}"))
         ;;
     esac
 }
@@ -319,7 +319,7 @@ _webex_rooms() {
 
 _webex_rooms_list() {
     repeating_flags=()
-    non_repeating_flags=(--all --verbose -v --json --jsonl --version -h --help)
+    non_repeating_flags=(--unread --all --verbose -v --json --jsonl --version -h --help)
     repeating_options=()
     non_repeating_options=(--type --team --sort -L --limit --log-level --color --ca-bundle --jq)
     __webex_offer_flags_options 0
@@ -358,7 +358,7 @@ _webex_rooms_list() {
 
 _webex_rooms_get() {
     repeating_flags=()
-    non_repeating_flags=(--verbose -v --json --jsonl --version -h --help)
+    non_repeating_flags=(--read-status --verbose -v --json --jsonl --version -h --help)
     repeating_options=()
     non_repeating_options=(--log-level --color --ca-bundle --jq)
     __webex_offer_flags_options 1
@@ -718,6 +718,840 @@ _webex_messages_download() {
         return
         ;;
     '--ca-bundle')
+        return
+        ;;
+    esac
+}
+
+_webex_memberships() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __webex_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    list|get|create|update|delete|seen)
+        # Offer subcommand argument completions
+        "_webex_memberships_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'list get create update delete seen' -- "${cur}"))
+        ;;
+    esac
+}
+
+_webex_memberships_list() {
+    repeating_flags=()
+    non_repeating_flags=(--read-status --all --verbose -v --json --jsonl --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--room --person -L --limit --log-level --color --ca-bundle --jq)
+    __webex_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--room')
+        return
+        ;;
+    '--person')
+        return
+        ;;
+    '-L'|'--limit')
+        return
+        ;;
+    '--log-level')
+        return
+        ;;
+    '--color')
+        __webex_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--ca-bundle')
+        return
+        ;;
+    '--jq')
+        return
+        ;;
+    esac
+}
+
+_webex_memberships_get() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --json --jsonl --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--log-level --color --ca-bundle --jq)
+    __webex_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--log-level')
+        return
+        ;;
+    '--color')
+        __webex_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--ca-bundle')
+        return
+        ;;
+    '--jq')
+        return
+        ;;
+    esac
+}
+
+_webex_memberships_create() {
+    repeating_flags=()
+    non_repeating_flags=(--moderator --verbose -v --json --jsonl --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--room --person --log-level --color --ca-bundle --jq)
+    __webex_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--room')
+        return
+        ;;
+    '--person')
+        return
+        ;;
+    '--log-level')
+        return
+        ;;
+    '--color')
+        __webex_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--ca-bundle')
+        return
+        ;;
+    '--jq')
+        return
+        ;;
+    esac
+}
+
+_webex_memberships_update() {
+    repeating_flags=()
+    non_repeating_flags=(--moderator --no-moderator --hidden --no-hidden --verbose -v --json --jsonl --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--log-level --color --ca-bundle --jq)
+    __webex_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--log-level')
+        return
+        ;;
+    '--color')
+        __webex_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--ca-bundle')
+        return
+        ;;
+    '--jq')
+        return
+        ;;
+    esac
+}
+
+_webex_memberships_delete() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--log-level --color --ca-bundle)
+    __webex_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--log-level')
+        return
+        ;;
+    '--color')
+        __webex_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--ca-bundle')
+        return
+        ;;
+    esac
+}
+
+_webex_memberships_seen() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --json --jsonl --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--room --log-level --color --ca-bundle --jq)
+    __webex_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--room')
+        return
+        ;;
+    '--log-level')
+        return
+        ;;
+    '--color')
+        __webex_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--ca-bundle')
+        return
+        ;;
+    '--jq')
+        return
+        ;;
+    esac
+}
+
+_webex_teams() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __webex_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    list|get|create|update|delete)
+        # Offer subcommand argument completions
+        "_webex_teams_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'list get create update delete' -- "${cur}"))
+        ;;
+    esac
+}
+
+_webex_teams_list() {
+    repeating_flags=()
+    non_repeating_flags=(--all --verbose -v --json --jsonl --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-L --limit --log-level --color --ca-bundle --jq)
+    __webex_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-L'|'--limit')
+        return
+        ;;
+    '--log-level')
+        return
+        ;;
+    '--color')
+        __webex_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--ca-bundle')
+        return
+        ;;
+    '--jq')
+        return
+        ;;
+    esac
+}
+
+_webex_teams_get() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --json --jsonl --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--log-level --color --ca-bundle --jq)
+    __webex_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--log-level')
+        return
+        ;;
+    '--color')
+        __webex_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--ca-bundle')
+        return
+        ;;
+    '--jq')
+        return
+        ;;
+    esac
+}
+
+_webex_teams_create() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --json --jsonl --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--name --description --log-level --color --ca-bundle --jq)
+    __webex_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--name')
+        return
+        ;;
+    '--description')
+        return
+        ;;
+    '--log-level')
+        return
+        ;;
+    '--color')
+        __webex_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--ca-bundle')
+        return
+        ;;
+    '--jq')
+        return
+        ;;
+    esac
+}
+
+_webex_teams_update() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --json --jsonl --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--name --description --log-level --color --ca-bundle --jq)
+    __webex_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--name')
+        return
+        ;;
+    '--description')
+        return
+        ;;
+    '--log-level')
+        return
+        ;;
+    '--color')
+        __webex_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--ca-bundle')
+        return
+        ;;
+    '--jq')
+        return
+        ;;
+    esac
+}
+
+_webex_teams_delete() {
+    repeating_flags=()
+    non_repeating_flags=(--yes -y --verbose -v --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--log-level --color --ca-bundle)
+    __webex_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--log-level')
+        return
+        ;;
+    '--color')
+        __webex_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--ca-bundle')
+        return
+        ;;
+    esac
+}
+
+_webex_team-memberships() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __webex_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    list|get|create|update|delete)
+        # Offer subcommand argument completions
+        "_webex_team-memberships_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'list get create update delete' -- "${cur}"))
+        ;;
+    esac
+}
+
+_webex_team-memberships_list() {
+    repeating_flags=()
+    non_repeating_flags=(--all --verbose -v --json --jsonl --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--team -L --limit --log-level --color --ca-bundle --jq)
+    __webex_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--team')
+        return
+        ;;
+    '-L'|'--limit')
+        return
+        ;;
+    '--log-level')
+        return
+        ;;
+    '--color')
+        __webex_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--ca-bundle')
+        return
+        ;;
+    '--jq')
+        return
+        ;;
+    esac
+}
+
+_webex_team-memberships_get() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --json --jsonl --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--log-level --color --ca-bundle --jq)
+    __webex_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--log-level')
+        return
+        ;;
+    '--color')
+        __webex_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--ca-bundle')
+        return
+        ;;
+    '--jq')
+        return
+        ;;
+    esac
+}
+
+_webex_team-memberships_create() {
+    repeating_flags=()
+    non_repeating_flags=(--moderator --verbose -v --json --jsonl --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--team --person --log-level --color --ca-bundle --jq)
+    __webex_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--team')
+        return
+        ;;
+    '--person')
+        return
+        ;;
+    '--log-level')
+        return
+        ;;
+    '--color')
+        __webex_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--ca-bundle')
+        return
+        ;;
+    '--jq')
+        return
+        ;;
+    esac
+}
+
+_webex_team-memberships_update() {
+    repeating_flags=()
+    non_repeating_flags=(--moderator --no-moderator --verbose -v --json --jsonl --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--log-level --color --ca-bundle --jq)
+    __webex_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--log-level')
+        return
+        ;;
+    '--color')
+        __webex_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--ca-bundle')
+        return
+        ;;
+    '--jq')
+        return
+        ;;
+    esac
+}
+
+_webex_team-memberships_delete() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--log-level --color --ca-bundle)
+    __webex_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--log-level')
+        return
+        ;;
+    '--color')
+        __webex_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--ca-bundle')
+        return
+        ;;
+    esac
+}
+
+_webex_webhooks() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __webex_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    list|get|create|update|delete|serve)
+        # Offer subcommand argument completions
+        "_webex_webhooks_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'list get create update delete serve' -- "${cur}"))
+        ;;
+    esac
+}
+
+_webex_webhooks_list() {
+    repeating_flags=()
+    non_repeating_flags=(--all --verbose -v --json --jsonl --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-L --limit --log-level --color --ca-bundle --jq)
+    __webex_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-L'|'--limit')
+        return
+        ;;
+    '--log-level')
+        return
+        ;;
+    '--color')
+        __webex_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--ca-bundle')
+        return
+        ;;
+    '--jq')
+        return
+        ;;
+    esac
+}
+
+_webex_webhooks_get() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --json --jsonl --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--log-level --color --ca-bundle --jq)
+    __webex_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--log-level')
+        return
+        ;;
+    '--color')
+        __webex_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--ca-bundle')
+        return
+        ;;
+    '--jq')
+        return
+        ;;
+    esac
+}
+
+_webex_webhooks_create() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --json --jsonl --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--name --target-url --resource --event --filter --secret-file --secret --log-level --color --ca-bundle --jq)
+    __webex_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--name')
+        return
+        ;;
+    '--target-url')
+        return
+        ;;
+    '--resource')
+        return
+        ;;
+    '--event')
+        return
+        ;;
+    '--filter')
+        return
+        ;;
+    '--secret-file')
+        return
+        ;;
+    '--secret')
+        return
+        ;;
+    '--log-level')
+        return
+        ;;
+    '--color')
+        __webex_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--ca-bundle')
+        return
+        ;;
+    '--jq')
+        return
+        ;;
+    esac
+}
+
+_webex_webhooks_update() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --json --jsonl --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--name --target-url --status --secret-file --secret --log-level --color --ca-bundle --jq)
+    __webex_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--name')
+        return
+        ;;
+    '--target-url')
+        return
+        ;;
+    '--status')
+        return
+        ;;
+    '--secret-file')
+        return
+        ;;
+    '--secret')
+        return
+        ;;
+    '--log-level')
+        return
+        ;;
+    '--color')
+        __webex_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--ca-bundle')
+        return
+        ;;
+    '--jq')
+        return
+        ;;
+    esac
+}
+
+_webex_webhooks_delete() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--log-level --color --ca-bundle)
+    __webex_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--log-level')
+        return
+        ;;
+    '--color')
+        __webex_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--ca-bundle')
+        return
+        ;;
+    esac
+}
+
+_webex_webhooks_serve() {
+    repeating_flags=()
+    non_repeating_flags=(--fetch --verbose -v --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--host --port --secret-file --secret --exec --count --log-level --color --ca-bundle)
+    __webex_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--host')
+        return
+        ;;
+    '--port')
+        return
+        ;;
+    '--secret-file')
+        return
+        ;;
+    '--secret')
+        return
+        ;;
+    '--exec')
+        return
+        ;;
+    '--count')
+        return
+        ;;
+    '--log-level')
+        return
+        ;;
+    '--color')
+        __webex_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--ca-bundle')
+        return
+        ;;
+    esac
+}
+
+_webex_cards() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __webex_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    submit)
+        # Offer subcommand argument completions
+        "_webex_cards_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'submit' -- "${cur}"))
+        ;;
+    esac
+}
+
+_webex_cards_submit() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --json --jsonl --version -h --help)
+    repeating_options=(--input)
+    non_repeating_options=(--message --inputs-file --log-level --color --ca-bundle --jq)
+    __webex_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--message')
+        return
+        ;;
+    '--input')
+        return
+        ;;
+    '--inputs-file')
+        return
+        ;;
+    '--log-level')
+        return
+        ;;
+    '--color')
+        __webex_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--ca-bundle')
+        return
+        ;;
+    '--jq')
+        return
+        ;;
+    esac
+}
+
+_webex_attachment-actions() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __webex_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    get)
+        # Offer subcommand argument completions
+        "_webex_attachment-actions_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'get' -- "${cur}"))
+        ;;
+    esac
+}
+
+_webex_attachment-actions_get() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --json --jsonl --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--log-level --color --ca-bundle --jq)
+    __webex_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--log-level')
+        return
+        ;;
+    '--color')
+        __webex_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--ca-bundle')
+        return
+        ;;
+    '--jq')
         return
         ;;
     esac

@@ -18,16 +18,19 @@ public struct EmulatorConfiguration: Sendable {
     public var logRequests: Bool
     /// Shut down gracefully on SIGINT/SIGTERM (the executable sets this; in-process tests do not).
     public var handleSignals: Bool
+    /// Webhook retry backoff and deactivation threshold (also changeable with `PUT /_emulator/settings`).
+    public var webhookDelivery: WebhookDeliverySettings
 
     public init(
         host: String = "127.0.0.1", port: Int = 0, seed: EmulatorSeed = .default, logRequests: Bool = false,
-        handleSignals: Bool = false
+        handleSignals: Bool = false, webhookDelivery: WebhookDeliverySettings = WebhookDeliverySettings()
     ) {
         self.host = host
         self.port = port
         self.seed = seed
         self.logRequests = logRequests
         self.handleSignals = handleSignals
+        self.webhookDelivery = webhookDelivery
     }
 }
 
@@ -45,8 +48,9 @@ public struct EmulatorEndpoint: Sendable, Equatable {
     }
 }
 
-/// A Webex-compatible REST server (people, rooms, memberships, messages, files) plus a control API for
-/// tests, built on Hummingbird.
+/// A Webex-compatible server, built on Hummingbird: REST (people, rooms, memberships, messages, files,
+/// teams, team memberships, attachment actions, webhooks with background delivery), U2C discovery and
+/// the conversation service's read status, plus a control API for tests.
 ///
 /// ```swift
 /// let server = EmulatorServer(configuration: .init(port: 0))
@@ -62,7 +66,7 @@ public final class EmulatorServer: Sendable {
 
     public init(configuration: EmulatorConfiguration = EmulatorConfiguration()) {
         self.configuration = configuration
-        self.store = EmulatorStore(seed: configuration.seed)
+        self.store = EmulatorStore(seed: configuration.seed, webhookDelivery: configuration.webhookDelivery)
     }
 
     public func run(onListening: @escaping @Sendable (EmulatorEndpoint) async -> Void = { _ in }) async throws {
@@ -82,7 +86,11 @@ public final class EmulatorServer: Sendable {
         let serviceGroup = ServiceGroup(
             configuration: ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [], logger: logger))
         group.withLock { $0 = serviceGroup }
-        defer { group.withLock { $0 = nil } }
+        defer {
+            group.withLock { $0 = nil }
+            // No webhook deliveries outlive the server.
+            store.dispatcher.cancelAll()
+        }
         guard configuration.handleSignals else {
             try await serviceGroup.run()
             return

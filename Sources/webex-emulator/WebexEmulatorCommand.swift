@@ -19,8 +19,10 @@ struct WebexEmulatorCommand: AsyncParsableCommand {
         abstract: "Run a local Webex-compatible REST server.",
         discussion: """
             Prints the base URL (for WEBEX_BASE_URL) as the first line on stdout, then one line per seeded \
-            person: email, display name and access token, separated by tabs. The control API for tests is \
-            under /_emulator (health, reset, people, faults, requests, contents/{id}/scan, blobs/{name}).
+            person: email, display name and access token, separated by tabs. Besides /v1 it answers U2C \
+            discovery (/u2c/api/v1/catalog) and read status (/conversation/api/v1). The control API for \
+            tests is under /_emulator (health, reset, people, faults, requests, deliveries, settings, \
+            contents/{id}/scan, blobs/{name}).
             """
     )
 
@@ -36,7 +38,21 @@ struct WebexEmulatorCommand: AsyncParsableCommand {
     @Flag(help: "Do not log requests on stderr.")
     var quiet: Bool = false
 
+    @Option(help: ArgumentHelp("Webhook retry backoff base: waits base, 2×base, 4×base… between attempts.", valueName: "ms"))
+    var webhookRetryBaseMs: Int = WebhookDeliverySettings().retryBaseMs
+
+    @Option(help: "Attempts per webhook delivery before it counts as failed.")
+    var webhookMaxAttempts: Int = WebhookDeliverySettings().maxAttempts
+
+    @Option(help: "Failed deliveries in a row after which a webhook becomes inactive.")
+    var webhookFailuresBeforeInactive: Int = WebhookDeliverySettings().failuresBeforeInactive
+
     func validate() throws {
+        guard webhookRetryBaseMs >= 0 else { throw ValidationError("--webhook-retry-base-ms must not be negative.") }
+        guard webhookMaxAttempts >= 1 else { throw ValidationError("--webhook-max-attempts must be at least 1.") }
+        guard webhookFailuresBeforeInactive >= 1 else {
+            throw ValidationError("--webhook-failures-before-inactive must be at least 1.")
+        }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
         guard !host.isEmpty else { throw ValidationError("--host must not be empty.") }
     }
@@ -56,7 +72,10 @@ struct WebexEmulatorCommand: AsyncParsableCommand {
         let people = seedData.people
         let server = EmulatorServer(
             configuration: EmulatorConfiguration(
-                host: host, port: port, seed: seedData, logRequests: !quiet, handleSignals: true))
+                host: host, port: port, seed: seedData, logRequests: !quiet, handleSignals: true,
+                webhookDelivery: WebhookDeliverySettings(
+                    retryBaseMs: webhookRetryBaseMs, maxAttempts: webhookMaxAttempts,
+                    failuresBeforeInactive: webhookFailuresBeforeInactive)))
         do {
             try await runServer(server, people: people)
         } catch {

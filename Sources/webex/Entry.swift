@@ -9,7 +9,7 @@ import Glibc
 struct WebexCLI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "webex",
-        abstract: "Cisco Webex from the command line: people, rooms, messages and any API call.",
+        abstract: "Cisco Webex from the command line: people, rooms, messages, teams, webhooks and any API call.",
         discussion: """
             Authentication: set WEBEX_ACCESS_TOKEN. Point at another server (e.g. webex-emulator) with WEBEX_BASE_URL.
             Output: a table on a terminal, tab-separated rows when piped; --json, --jsonl or --jq EXPR for scripts.
@@ -21,7 +21,8 @@ struct WebexCLI: AsyncParsableCommand {
             https_proxy/HTTPS_PROXY, http_proxy, ALL_PROXY, NO_PROXY.
             """,
         version: WebexConfiguration.sdkVersion,
-        subcommands: [People.self, Rooms.self, Messages.self, API.self]
+        subcommands: [People.self, Rooms.self, Messages.self, Memberships.self, Teams.self, TeamMemberships.self,
+                      Webhooks.self, Cards.self, AttachmentActions.self, API.self]
     )
 }
 

@@ -54,8 +54,13 @@ func runProcess(_ exe: URL, _ args: [String], env: [String: String], stdin: Data
         p.standardInput = FileHandle(forReadingAtPath: "/dev/null")
     }
     try p.run()
+    // A hung command must fail its test, not hang the suite.
+    let deadline = Date().addingTimeInterval(120)
+    while p.isRunning && Date() < deadline { usleep(10_000) }
+    var timedOut = false
+    if p.isRunning { kill(p.processIdentifier, SIGKILL); timedOut = true }
     p.waitUntilExit()
-    return Result(status: p.terminationStatus,
+    return Result(status: timedOut ? -1 : p.terminationStatus,
                   stdout: String(decoding: (try? Data(contentsOf: outURL)) ?? Data(), as: UTF8.self),
                   stderr: String(decoding: (try? Data(contentsOf: errURL)) ?? Data(), as: UTF8.self))
 }
@@ -100,7 +105,11 @@ final class Emulator: @unchecked Sendable {
     }
 
     deinit {
-        if process.isRunning { process.terminate(); process.waitUntilExit() }
+        guard process.isRunning else { return }
+        process.terminate()
+        for _ in 0..<100 where process.isRunning { usleep(50_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
     }
 
     struct EmulatorError: Error { var message: String }
@@ -153,5 +162,79 @@ final class Emulator: @unchecked Sendable {
     func postMessage(roomId: String, text: String, as user: String = "alice@example.com") async throws {
         let (status, data) = try await http("POST", "/v1/messages", json: ["roomId": roomId, "text": text], token: token(user))
         #expect(status == 200, "\(String(decoding: data, as: UTF8.self))")
+    }
+}
+
+/// A long-running process (e.g. `webex webhooks serve`) whose output is read while it runs.
+final class Background: @unchecked Sendable {
+    let process = Process()
+    let dir = TempDir()
+    var outPath: String { dir.path("out") }
+    var errPath: String { dir.path("err") }
+
+    init(_ exe: URL, _ args: [String], env: [String: String]) throws {
+        FileManager.default.createFile(atPath: outPath, contents: nil)
+        FileManager.default.createFile(atPath: errPath, contents: nil)
+        process.executableURL = exe
+        process.arguments = args
+        process.environment = env
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
+        try process.run()
+    }
+
+    deinit { stop() }
+
+    /// SIGTERM, then SIGKILL if it has not ended within 5 s (a hung child must not hang the suite).
+    func stop() {
+        guard process.isRunning else { return }
+        process.terminate()
+        for _ in 0..<100 where process.isRunning { usleep(50_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    var stdout: String { String(decoding: FileManager.default.contents(atPath: outPath) ?? Data(), as: UTF8.self) }
+    var stderr: String { String(decoding: FileManager.default.contents(atPath: errPath) ?? Data(), as: UTF8.self) }
+
+    /// Waits (up to `timeout` seconds) until `condition` holds for the output so far.
+    @discardableResult
+    func wait(timeout: Double = 15, _ condition: (Background) -> Bool) async -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if condition(self) { return true }
+            try? await Task.sleep(nanoseconds: 50_000_000)
+        }
+        return condition(self)
+    }
+
+    /// Exit status once it ends by itself (nil on timeout).
+    func exitStatus(timeout: Double = 15) async -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if !process.isRunning { return process.terminationStatus }
+            try? await Task.sleep(nanoseconds: 50_000_000)
+        }
+        return nil
+    }
+}
+
+extension Emulator {
+    func webexInBackground(_ args: [String], as user: String? = "alice@example.com", extraEnv: [String: String] = [:]) throws -> Background {
+        var env = ["WEBEX_BASE_URL": baseURL, "PATH": "/usr/bin:/bin", "HOME": FileManager.default.temporaryDirectory.path]
+        if let user { env["WEBEX_ACCESS_TOKEN"] = token(user) }
+        env.merge(extraEnv) { _, b in b }
+        return try Background(binDir.appendingPathComponent("webex"), args, env: env)
+    }
+
+    /// POSTs raw bytes to any local URL (a webhook receiver) and returns the status.
+    func post(to url: String, body: Data, headers: [String: String]) async throws -> Int {
+        var req = URLRequest(url: URL(string: url)!)
+        req.httpMethod = "POST"
+        req.httpBody = body
+        for (k, v) in headers { req.setValue(v, forHTTPHeaderField: k) }
+        let (_, response) = try await URLSession.shared.data(for: req)
+        return (response as? HTTPURLResponse)?.statusCode ?? 0
     }
 }

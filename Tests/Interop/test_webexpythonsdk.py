@@ -63,5 +63,70 @@ class RestInterop(unittest.TestCase):
         self.assertEqual([p.displayName for p in found], ["Bob Example"])
 
 
+class MessagingResourcesInterop(unittest.TestCase):
+    """Issue 3's resources: memberships, teams, team memberships, webhooks, attachment actions."""
+
+    def setUp(self):
+        self.api = WebexAPI(access_token=TOKEN, base_url=BASE, single_request_timeout=20)
+
+    def test_memberships(self):
+        room = self.api.rooms.create("Members")
+        m = self.api.memberships.create(room.id, personEmail="bob@example.com")
+        self.assertEqual(m.personEmail, "bob@example.com")
+        self.assertFalse(m.isModerator)
+        emails = sorted(x.personEmail for x in self.api.memberships.list(roomId=room.id))
+        self.assertEqual(emails, ["alice@example.com", "bob@example.com"])
+        self.assertTrue(self.api.memberships.update(m.id, isModerator=True).isModerator)
+        self.assertEqual(self.api.memberships.get(m.id).personEmail, "bob@example.com")
+        with self.assertRaises(ApiError) as ctx:
+            self.api.memberships.create(room.id, personEmail="bob@example.com")
+        self.assertEqual(ctx.exception.status_code, 409)
+        self.api.memberships.delete(m.id)
+        self.assertEqual(len(list(self.api.memberships.list(roomId=room.id))), 1)
+
+    def test_teams_and_team_memberships(self):
+        team = self.api.teams.create("Interop team")
+        self.assertEqual(team.name, "Interop team")
+        self.assertIn(team.id, [t.id for t in self.api.teams.list()])
+        self.assertEqual(self.api.teams.update(team.id, name="Renamed").name, "Renamed")
+        self.assertEqual(self.api.teams.get(team.id).name, "Renamed")
+        tm = self.api.team_memberships.create(team.id, personEmail="carol@example.com")
+        self.assertEqual(tm.teamId, team.id)
+        members = sorted(x.personEmail for x in self.api.team_memberships.list(team.id))
+        self.assertEqual(members, ["alice@example.com", "carol@example.com"])
+        self.assertTrue(self.api.team_memberships.update(tm.id, isModerator=True).isModerator)
+        self.assertEqual(self.api.team_memberships.get(tm.id).personEmail, "carol@example.com")
+        self.api.team_memberships.delete(tm.id)
+        room = self.api.rooms.create("Team room", teamId=team.id)
+        self.assertEqual(room.teamId, team.id)
+        self.api.teams.delete(team.id)
+        with self.assertRaises(ApiError) as ctx:
+            self.api.teams.get(team.id)
+        self.assertEqual(ctx.exception.status_code, 404)
+
+    def test_webhooks(self):
+        hook = self.api.webhooks.create("py hook", "http://127.0.0.1:9/hook", "messages", "created", secret="s")
+        self.assertEqual(hook.status, "active")
+        self.assertIn(hook.id, [w.id for w in self.api.webhooks.list()])
+        self.assertEqual(self.api.webhooks.get(hook.id).resource, "messages")
+        updated = self.api.webhooks.update(hook.id, name="renamed", targetUrl="http://127.0.0.1:9/other")
+        self.assertEqual((updated.name, updated.targetUrl), ("renamed", "http://127.0.0.1:9/other"))
+        self.api.webhooks.delete(hook.id)
+        with self.assertRaises(ApiError) as ctx:
+            self.api.webhooks.get(hook.id)
+        self.assertEqual(ctx.exception.status_code, 404)
+
+    def test_attachment_actions(self):
+        room = self.api.rooms.create("Cards")
+        card = {"contentType": "application/vnd.microsoft.card.adaptive",
+                "content": {"type": "AdaptiveCard", "version": "1.2", "body": [{"type": "Input.Text", "id": "c"}]}}
+        msg = self.api.messages.create(roomId=room.id, text="card", attachments=[card])
+        action = self.api.attachment_actions.create("submit", msg.id, {"c": "ok"})
+        self.assertEqual(action.type, "submit")
+        got = self.api.attachment_actions.get(action.id)
+        self.assertEqual(got.inputs, {"c": "ok"})
+        self.assertEqual(got.messageId, msg.id)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -12,8 +12,11 @@ struct RunningEmulator: Sendable {
     let endpoint: EmulatorEndpoint
     let task: Task<Void, any Error>
 
-    static func start(seed: EmulatorSeed = .default) async throws -> RunningEmulator {
-        let server = EmulatorServer(configuration: EmulatorConfiguration(port: 0, seed: seed))
+    static func start(
+        seed: EmulatorSeed = .default, webhookDelivery: WebhookDeliverySettings = WebhookDeliverySettings()
+    ) async throws -> RunningEmulator {
+        let server = EmulatorServer(
+            configuration: EmulatorConfiguration(port: 0, seed: seed, webhookDelivery: webhookDelivery))
         let (stream, continuation) = AsyncStream<EmulatorEndpoint>.makeStream()
         let task = Task {
             defer { continuation.finish() }
@@ -104,9 +107,10 @@ struct TestClient: Sendable {
 
 /// Starts an emulator, runs `body`, and always stops it.
 func withEmulator(
-    seed: EmulatorSeed = .default, _ body: (TestClient, RunningEmulator) async throws -> Void
+    seed: EmulatorSeed = .default, webhookDelivery: WebhookDeliverySettings = WebhookDeliverySettings(),
+    _ body: (TestClient, RunningEmulator) async throws -> Void
 ) async throws {
-    let emulator = try await RunningEmulator.start(seed: seed)
+    let emulator = try await RunningEmulator.start(seed: seed, webhookDelivery: webhookDelivery)
     do {
         try await body(TestClient(emulator), emulator)
     } catch {
@@ -114,4 +118,29 @@ func withEmulator(
         throw error
     }
     await emulator.stop()
+}
+
+extension TestClient {
+    /// POSTs JSON and returns the `id` of the created object (expects 200).
+    func create(_ path: String, token: String = "alice-token", _ json: String) async throws -> String {
+        let r = try await send("POST", path, token: token, json: json)
+        guard r.status == 200, let id = try r.json["id"] as? String else {
+            throw HarnessError("POST \(path) answered \(r.status): \(String(decoding: r.body, as: UTF8.self))")
+        }
+        return id
+    }
+
+    func errorMessage(_ r: HTTPResult) -> String {
+        ((try? r.json["message"]) as? String) ?? ""
+    }
+}
+
+/// Polls `condition` until it holds or `timeout` passes; returns whether it held.
+func eventually(timeout: Duration = .seconds(5), _ condition: () async throws -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return true }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    return try await condition()
 }

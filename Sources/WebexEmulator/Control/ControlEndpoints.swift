@@ -87,4 +87,29 @@ extension EmulatorStore {
         guard let blob = blobs[name] else { throw APIError.notFound("No blob named \(name).") }
         return .bytes(status: .ok, headers: [("Content-Type", blob.contentType)], body: blob.data)
     }
+
+    /// `GET /_emulator/deliveries`: every webhook delivery attempt, oldest first.
+    func controlDeliveries() -> Reply {
+        .json(["items": .array(deliveries.map(\.json))])
+    }
+
+    func controlClearDeliveries() -> Reply {
+        deliveries.removeAll()
+        return .noContent
+    }
+
+    /// `GET /_emulator/settings`: `{"webhookRetryBaseMs","webhookMaxAttempts","webhookFailuresBeforeInactive",
+    /// "webhookTimeoutMs"}`.
+    func controlSettings() -> Reply {
+        .json(deliverySettings.json)
+    }
+
+    /// `PUT /_emulator/settings` with any of the members above; answers the new settings. Reset restores
+    /// the values the emulator was started with.
+    func controlUpdateSettings(_ body: JSONBody) throws(APIError) -> Reply {
+        var settings = deliverySettings
+        try settings.update(from: body)
+        deliverySettings = settings
+        return .json(settings.json)
+    }
 }

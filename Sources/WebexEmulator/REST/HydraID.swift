@@ -10,6 +10,9 @@ public enum HydraType: String, Sendable, CaseIterable {
     case organization = "ORGANIZATION"
     case content = "CONTENT"
     case attachmentAction = "ATTACHMENT_ACTION"
+    case teamMembership = "TEAM_MEMBERSHIP"
+    case webhook = "WEBHOOK"
+    case application = "APPLICATION"
 }
 
 /// Encoding and lenient decoding of Hydra ids.
@@ -55,24 +58,20 @@ public enum HydraID {
     }
 
     /// The uuid part of `id` if it names an object of `type`: a Hydra id of that type, or a raw uuid
-    /// in the form that type uses (plain uuid; `<uuid>:<uuid>` for memberships; `<uuid>/<n>` for contents).
+    /// in the form that type uses (plain uuid; `<uuid>:<uuid>` for memberships and team memberships;
+    /// `<uuid>/<n>` for contents).
     /// Uuids are returned lower-cased.
     public static func uuid(from id: String, as type: HydraType) -> String? {
         let trimmed = id.trimmingCharacters(in: .whitespaces)
         if isRawUUID(trimmed, for: type) { return trimmed.lowercased() }
         guard let decoded = decode(trimmed), decoded.type == type.rawValue else { return nil }
-        guard isRawUUID(decoded.uuid, for: type) || isOpaqueUUIDAllowed(type) else { return nil }
+        guard isRawUUID(decoded.uuid, for: type) else { return nil }
         return decoded.uuid.lowercased()
-    }
-
-    private static func isOpaqueUUIDAllowed(_ type: HydraType) -> Bool {
-        // Teams are not modelled by the emulator; any uuid-ish string is kept as given.
-        type == .team
     }
 
     static func isRawUUID(_ s: String, for type: HydraType) -> Bool {
         switch type {
-        case .membership:
+        case .membership, .teamMembership:
             let parts = s.split(separator: ":", omittingEmptySubsequences: false)
             return parts.count == 2 && parts.allSatisfy { isUUID($0) }
         case .content:

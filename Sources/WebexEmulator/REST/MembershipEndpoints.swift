@@ -1,6 +1,11 @@
 import Foundation
 
-/// `/v1/memberships` (reference §2.3). Not teams: team rooms are only labelled with `teamId`.
+/// `/v1/memberships` (reference §2.3).
+///
+/// Rules: only members see a room's memberships (404 otherwise); adding someone who is already a member
+/// is a 409; in a locked room only moderators add or remove others or change moderator flags (403); the
+/// last moderator of a locked room (or of a team's General room) cannot leave or be demoted (409);
+/// anyone may remove themselves from an unlocked room.
 extension EmulatorStore {
     /// `GET /memberships?roomId=&personId=&personEmail=&max=`; `personId`/`personEmail` need `roomId`.
     /// Without `roomId` the caller's own memberships are listed. Oldest first.
@@ -56,7 +61,22 @@ extension EmulatorStore {
             throw APIError(.conflict, "\(who.displayName) is already a member of this room.")
         }
         let m = addMember(who.uuid, to: room.uuid, moderator: isModerator)
+        emit(.created, .membership(m), actor: viewer)
         return .json(render(membership: m))
+    }
+
+    /// Whether removing or demoting `m` would leave a room that needs a moderator without one.
+    private func isLastRequiredModerator(_ m: Membership, in room: Room) -> Bool {
+        guard m.isModerator, room.isLocked || isGeneralRoom(room) else { return false }
+        return memberships[room.uuid, default: [:]].values.filter(\.isModerator).count <= 1
+    }
+
+    private func moderatedRoomPhrase(_ room: Room) -> String {
+        room.isLocked ? "a locked room" : "a team's General room"
+    }
+
+    func isGeneralRoom(_ room: Room) -> Bool {
+        room.teamUUID.flatMap { teams[$0] }?.generalRoomUUID == room.uuid
     }
 
     private func visibleMembership(id: String, viewer: Person) throws(APIError) -> (Membership, Room) {
@@ -81,13 +101,22 @@ extension EmulatorStore {
             if room.isLocked && !callerIsModerator {
                 throw APIError.forbidden("Only a moderator can change moderators of a locked room.")
             }
+            if !v && isLastRequiredModerator(m, in: room) {
+                throw APIError(
+                    .conflict,
+                    "The last moderator of \(moderatedRoomPhrase(room)) cannot be demoted. Make someone else a moderator first.")
+            }
             m.isModerator = v
         }
         if let v = try body.bool("isRoomHidden"), v != m.isRoomHidden {
             guard m.personUUID == viewer.uuid else { throw APIError.forbidden("Only the member can hide a room.") }
             m.isRoomHidden = v
         }
+        let before = memberships[room.uuid]?[m.personUUID]
         memberships[room.uuid]?[m.personUUID] = m
+        if before?.isModerator != m.isModerator || before?.isRoomHidden != m.isRoomHidden {
+            emit(.updated, .membership(m), actor: viewer)
+        }
         return .json(render(membership: m))
     }
 
@@ -98,7 +127,14 @@ extension EmulatorStore {
         if room.isLocked && !callerIsModerator && m.personUUID != viewer.uuid {
             throw APIError.forbidden("Only a moderator can remove people from a locked room.")
         }
+        if isLastRequiredModerator(m, in: room) {
+            throw APIError(
+                .conflict,
+                "The last moderator of \(moderatedRoomPhrase(room)) cannot leave it or be removed. Make someone else a moderator first.")
+        }
+        let audience = Set(memberships[room.uuid, default: [:]].keys)
         memberships[room.uuid]?[m.personUUID] = nil
+        emit(.deleted, .membership(m), actor: viewer, audience: audience)
         return .noContent
     }
 }

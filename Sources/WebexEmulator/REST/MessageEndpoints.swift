@@ -209,12 +209,15 @@ extension EmulatorStore {
             // First direct message between these two people: the direct room comes into being.
             guard let recipient = target.recipient else { throw APIError.notFound() }
             room = Room(
-                uuid: HydraID.newUUID(), seq: nextSeq(), title: "", type: .direct, isLocked: false, teamId: nil,
+                uuid: HydraID.newUUID(), seq: nextSeq(), title: "", type: .direct, isLocked: false, teamUUID: nil,
                 isPublic: false, description: nil, isAnnouncementOnly: false, isReadOnly: false,
                 creatorUUID: viewer.uuid, created: now, lastActivity: now, directPair: [viewer.uuid, recipient.uuid])
             rooms[room.uuid] = room
-            addMember(viewer.uuid, to: room.uuid, moderator: false, at: now)
-            addMember(recipient.uuid, to: room.uuid, moderator: false, at: now)
+            let mine = addMember(viewer.uuid, to: room.uuid, moderator: false, at: now)
+            let theirs = addMember(recipient.uuid, to: room.uuid, moderator: false, at: now)
+            emit(.created, .room(room), actor: viewer)
+            emit(.created, .membership(mine), actor: viewer)
+            emit(.created, .membership(theirs), actor: viewer)
         }
         let body = composeBody(text: input.text, markdown: input.markdown)
         let uuid = HydraID.newUUID()
@@ -238,14 +241,10 @@ extension EmulatorStore {
         rooms[room.uuid] = room
         memberships[room.uuid]?[viewer.uuid]?.isRoomHidden = false
         if let r = target.recipient { memberships[room.uuid]?[r.uuid]?.isRoomHidden = false }
+        // The author has seen their own message (read status, reference §2.9).
+        markSeen(message, by: viewer.uuid)
+        emit(.created, .message(message, baseURL: baseURL), actor: viewer)
         return .json(render(message: message, baseURL: baseURL))
-    }
-
-    private func visibleMessage(id: String, viewer: Person) throws(APIError) -> Message {
-        guard let uuid = HydraID.uuid(from: id, as: .message), let m = messages[uuid], isMember(viewer.uuid, m.roomUUID) else {
-            throw APIError.notFound()
-        }
-        return m
     }
 
     func getMessage(id: String, viewer: Person, baseURL: String) throws(APIError) -> Reply {
@@ -376,12 +375,13 @@ extension EmulatorStore {
         return .json(render(message: message, baseURL: req.baseURL))
     }
 
-    func deleteMessage(id: String, viewer: Person) throws(APIError) -> Reply {
+    func deleteMessage(id: String, viewer: Person, baseURL: String) throws(APIError) -> Reply {
         let message = try visibleMessage(id: id, viewer: viewer)
         let moderator = membership(of: viewer.uuid, in: message.roomUUID)?.isModerator ?? false
         guard message.personUUID == viewer.uuid || moderator else {
             throw APIError.forbidden("Only the author or a room moderator can delete a message.")
         }
+        emit(.deleted, .message(message, baseURL: baseURL), actor: viewer)
         messages[message.uuid] = nil
         for c in message.contentUUIDs { contents[c] = nil }
         return .noContent

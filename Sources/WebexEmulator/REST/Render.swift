@@ -1,7 +1,8 @@
 import Foundation
 
 /// JSON shapes of the public objects, taken from the reference (§2.1 rooms, §2.2 messages, §2.3
-/// memberships, §2.4 people). Absent values are left out rather than sent as null.
+/// memberships, §2.4 people, §2.5 teams, §2.6 webhooks, §2.7 attachment actions). Absent values are left
+/// out rather than sent as null.
 extension EmulatorStore {
     var orgId: String { HydraID.encode(.organization, org.uuid) }
 
@@ -36,7 +37,7 @@ extension EmulatorStore {
         b.set("title", title)
         b.set("type", r.type.rawValue)
         b.set("isLocked", r.isLocked)
-        b.set("teamId", r.teamId)
+        b.set("teamId", r.teamUUID.map { HydraID.encode(.team, $0) })
         b.set("lastActivity", WebexDate.format(r.lastActivity))
         b.set("creatorId", HydraID.encode(.people, r.creatorUUID))
         b.set("created", WebexDate.format(r.created))
@@ -90,6 +91,61 @@ extension EmulatorStore {
         if !m.attachments.isEmpty { b.set("attachments", .array(m.attachments)) }
         b.set("created", WebexDate.format(m.created))
         b.set("updated", m.updated.map { WebexDate.format($0) })
+        return b.value
+    }
+
+    func render(team t: Team) -> JSONValue {
+        var b = JSONObjectBuilder()
+        b.set("id", t.id)
+        b.set("name", t.name)
+        b.set("description", t.description)
+        b.set("creatorId", HydraID.encode(.people, t.creatorUUID))
+        b.set("created", WebexDate.format(t.created))
+        return b.value
+    }
+
+    func render(teamMembership m: TeamMembership) -> JSONValue {
+        let p = people[m.personUUID]
+        var b = JSONObjectBuilder()
+        b.set("id", m.id)
+        b.set("teamId", HydraID.encode(.team, m.teamUUID))
+        b.set("personId", HydraID.encode(.people, m.personUUID))
+        b.set("personEmail", p?.email)
+        b.set("personDisplayName", p?.displayName)
+        b.set("personOrgId", orgId)
+        b.set("isModerator", m.isModerator)
+        b.set("created", WebexDate.format(m.created))
+        return b.value
+    }
+
+    func render(attachmentAction a: AttachmentAction) -> JSONValue {
+        var b = JSONObjectBuilder()
+        b.set("id", a.id)
+        b.set("type", a.type)
+        b.set("messageId", HydraID.encode(.message, a.messageUUID))
+        b.set("inputs", a.inputs)
+        b.set("personId", HydraID.encode(.people, a.personUUID))
+        b.set("roomId", HydraID.encode(.room, a.roomUUID))
+        b.set("created", WebexDate.format(a.created))
+        return b.value
+    }
+
+    /// The secret is shown: only the owner ever sees a webhook.
+    func render(webhook w: Webhook) -> JSONValue {
+        var b = JSONObjectBuilder()
+        b.set("id", w.id)
+        b.set("name", w.name)
+        b.set("targetUrl", w.targetUrl)
+        b.set("resource", w.resource.rawValue)
+        b.set("event", w.event.rawValue)
+        b.set("filter", w.filter)
+        b.set("secret", w.secret)
+        b.set("status", w.status.rawValue)
+        b.set("created", WebexDate.format(w.created))
+        b.set("ownedBy", "creator")
+        b.set("orgId", orgId)
+        b.set("createdBy", HydraID.encode(.people, w.ownerUUID))
+        b.set("appId", Self.appId)
         return b.value
     }
 }

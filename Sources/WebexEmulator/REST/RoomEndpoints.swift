@@ -13,7 +13,8 @@ extension EmulatorStore {
             }
             type = parsed
         }
-        let teamUUID = q["teamId"].map { HydraID.uuid(from: $0, as: .team) ?? $0 }
+        // An id that names no team simply matches no room.
+        let teamUUID = q["teamId"].map { HydraID.uuid(from: $0, as: .team) ?? "-" }
         let sortBy = q["sortBy"] ?? "lastactivity"
         guard ["id", "lastactivity", "created"].contains(sortBy) else {
             throw APIError.badRequest("Invalid value for sortBy: '\(sortBy)'. Use 'id', 'lastactivity' or 'created'.")
@@ -24,9 +25,7 @@ extension EmulatorStore {
         let visible = rooms.values.filter { room in
             guard isMember(viewer.uuid, room.uuid) else { return false }
             if let type, room.type != type { return false }
-            if let teamUUID {
-                guard let t = room.teamId, (HydraID.uuid(from: t, as: .team) ?? t) == teamUUID else { return false }
-            }
+            if let teamUUID, room.teamUUID != teamUUID { return false }
             return true
         }
         let order: PageOrder
@@ -56,14 +55,14 @@ extension EmulatorStore {
         guard !isAnnouncementOnly || isLocked else {
             throw APIError.badRequest("An announcement-only room must be locked (isLocked: true).")
         }
-        let now = WebexDate.now()
-        let room = Room(
-            uuid: HydraID.newUUID(), seq: nextSeq(), title: title, type: .group, isLocked: isLocked,
-            teamId: try body.nonEmptyString("teamId"), isPublic: try body.bool("isPublic") ?? false,
-            description: try body.string("description"), isAnnouncementOnly: isAnnouncementOnly, isReadOnly: false,
-            creatorUUID: viewer.uuid, created: now, lastActivity: now, directPair: [])
-        rooms[room.uuid] = room
-        addMember(viewer.uuid, to: room.uuid, moderator: isLocked, at: now)
+        var teamUUID: String?
+        if let teamId = try body.nonEmptyString("teamId") {
+            teamUUID = try memberTeam(id: teamId, viewer: viewer).uuid
+        }
+        let room = newGroupRoom(
+            title: title, teamUUID: teamUUID, isLocked: isLocked, isPublic: try body.bool("isPublic") ?? false,
+            description: try body.string("description"), isAnnouncementOnly: isAnnouncementOnly, creator: viewer,
+            creatorIsModerator: isLocked)
         return .json(render(room: room, for: viewer))
     }
 
@@ -87,7 +86,9 @@ extension EmulatorStore {
         if let v = try body.string("description") { room.description = v }
         if let v = try body.bool("isPublic") { room.isPublic = v }
         if let v = try body.bool("isReadOnly") { room.isReadOnly = v }
-        if body.has("teamId") { room.teamId = try body.nonEmptyString("teamId") }
+        if let teamId = try body.nonEmptyString("teamId") {
+            room.teamUUID = try memberTeam(id: teamId, viewer: viewer).uuid
+        }
         var becomesModerator = false
         if let v = try body.bool("isLocked") {
             // Locking a room makes the person who locked it a moderator.
@@ -98,8 +99,13 @@ extension EmulatorStore {
         guard !room.isAnnouncementOnly || room.isLocked else {
             throw APIError.badRequest("An announcement-only room must be locked (isLocked: true).")
         }
-        if becomesModerator { memberships[room.uuid]?[viewer.uuid]?.isModerator = true }
         rooms[room.uuid] = room
+        emit(.updated, .room(room), actor: viewer)
+        if becomesModerator, var m = memberships[room.uuid]?[viewer.uuid], !m.isModerator {
+            m.isModerator = true
+            memberships[room.uuid]?[viewer.uuid] = m
+            emit(.updated, .membership(m), actor: viewer)
+        }
         return .json(render(room: room, for: viewer))
     }
 
@@ -112,8 +118,31 @@ extension EmulatorStore {
         if room.isLocked && !moderator {
             throw APIError.forbidden("Only a moderator can delete a locked room.")
         }
+        // [U] Not documented; the General room goes away with its team (DELETE /teams/{id}).
+        if isGeneralRoom(room) {
+            throw APIError(.conflict, "The General room of a team cannot be deleted. Delete the team instead.")
+        }
         deleteRoom(room.uuid)
         return .noContent
+    }
+
+    /// Creates a group room with its creator as the first member; fires `rooms:created` and
+    /// `memberships:created`.
+    @discardableResult
+    func newGroupRoom(
+        title: String, teamUUID: String?, isLocked: Bool = false, isPublic: Bool = false, description: String? = nil,
+        isAnnouncementOnly: Bool = false, creator: Person, creatorIsModerator: Bool
+    ) -> Room {
+        let now = WebexDate.now()
+        let room = Room(
+            uuid: HydraID.newUUID(), seq: nextSeq(), title: title, type: .group, isLocked: isLocked, teamUUID: teamUUID,
+            isPublic: isPublic, description: description, isAnnouncementOnly: isAnnouncementOnly, isReadOnly: false,
+            creatorUUID: creator.uuid, created: now, lastActivity: now, directPair: [])
+        rooms[room.uuid] = room
+        let m = addMember(creator.uuid, to: room.uuid, moderator: creatorIsModerator, at: now)
+        emit(.created, .room(room), actor: creator)
+        emit(.created, .membership(m), actor: creator)
+        return room
     }
 
     /// Stable per room: every value is derived from the room uuid.

@@ -30,9 +30,34 @@ struct RequestLogger: Sendable {
     }
 }
 
-/// The whole HTTP surface: `/v1` (Webex REST, bearer auth, faults, request log) and `/_emulator`
-/// (control API, no auth). Routing is done here by hand so that every `/v1` request, known or not,
-/// goes through the same fault, auth and logging steps.
+/// The internal (non-Hydra) services the emulator answers for, each under its own path prefix.
+enum APIService: Sendable {
+    /// Webex REST (`/v1`).
+    case hydra
+    /// Service discovery (`/u2c/api/v1`, reference §5.1).
+    case u2c
+    /// The conversation service's read status (`/conversation/api/v1`, reference §2.9).
+    case conversation
+
+    var prefix: String {
+        switch self {
+        case .hydra: return "/v1"
+        case .u2c: return "/u2c/api/v1"
+        case .conversation: return "/conversation/api/v1"
+        }
+    }
+
+    static func matching(_ path: String) -> APIService? {
+        for service in [APIService.hydra, .u2c, .conversation] where path == service.prefix || path.hasPrefix(service.prefix + "/") {
+            return service
+        }
+        return nil
+    }
+}
+
+/// The whole HTTP surface: the API services (`/v1` Webex REST, `/u2c/api/v1`, `/conversation/api/v1`;
+/// bearer auth, faults, request log) and `/_emulator` (control API, no auth). Routing is done here by
+/// hand so that every API request, known or not, goes through the same fault, auth and logging steps.
 struct EmulatorResponder: HTTPResponder {
     typealias Context = EmulatorRequestContext
 
@@ -52,8 +77,8 @@ struct EmulatorResponder: HTTPResponder {
         // [U] Echo the caller's tracking id when it sent one; otherwise make one up.
         let trackingId = request.headers[Self.clientTrackingIdHeader] ?? "EMULATOR_\(UUID().uuidString)"
         var response: Response?
-        if path == "/v1" || path.hasPrefix("/v1/") {
-            response = await handleV1(request, context: context, trackingId: trackingId)
+        if let service = APIService.matching(path) {
+            response = await handleRecorded(request, service: service, context: context, trackingId: trackingId)
         } else if path == "/_emulator" || path.hasPrefix("/_emulator/") {
             response = await handleControl(request, context: context, trackingId: trackingId)
         } else {
@@ -73,9 +98,11 @@ struct EmulatorResponder: HTTPResponder {
         return response
     }
 
-    // MARK: /v1
+    // MARK: API services (faults, request log, auth)
 
-    private func handleV1(_ request: Request, context: Context, trackingId: String) async -> Response? {
+    private func handleRecorded(
+        _ request: Request, service: APIService, context: Context, trackingId: String
+    ) async -> Response? {
         let method = request.method.rawValue
         let path = request.uri.path
         let fault = await store.takeFault(method: method, path: path)
@@ -96,7 +123,7 @@ struct EmulatorResponder: HTTPResponder {
             response = faultResponse(status: status, retryAfter: fault.retryAfter, trackingId: trackingId)
         } else {
             // No fault, a pure delay, or a fault that applies after the real handler has committed its effect.
-            response = await handleAPI(request, context: context, trackingId: trackingId)
+            response = await handleAPI(request, service: service, context: context, trackingId: trackingId)
             if let fault, fault.afterHandling {
                 if fault.drop {
                     response = nil
@@ -123,11 +150,23 @@ struct EmulatorResponder: HTTPResponder {
         return errorResponse(error, trackingId: trackingId)
     }
 
-    private func handleAPI(_ request: Request, context: Context, trackingId: String) async -> Response {
+    private func handleAPI(
+        _ request: Request, service: APIService, context: Context, trackingId: String
+    ) async -> Response {
         do {
-            let apiRequest = try await Self.makeAPIRequest(request, context: context, dropping: "/v1")
+            let apiRequest = try await Self.makeAPIRequest(request, context: context, dropping: service.prefix)
+            // The pre-login catalog is the one API call without a token.
+            if service == .u2c && apiRequest.segments == ["limited", "catalog"] {
+                try Self.allow(apiRequest, "GET")
+                return makeResponse(.json(EmulatorStore.u2cCatalog(host: apiRequest.host)), request: apiRequest, trackingId: trackingId)
+            }
             guard let viewer = await authenticate(request) else { throw APIError.unauthorized }
-            let reply = try await route(apiRequest, viewer: viewer)
+            let reply: Reply
+            switch service {
+            case .hydra: reply = try await route(apiRequest, viewer: viewer)
+            case .u2c: reply = try routeU2C(apiRequest)
+            case .conversation: reply = try await routeConversation(apiRequest, viewer: viewer)
+            }
             return makeResponse(reply, request: apiRequest, trackingId: trackingId)
         } catch {
             return errorResponse(error, trackingId: trackingId)
@@ -175,6 +214,36 @@ struct EmulatorResponder: HTTPResponder {
             headers: request.headers, body: body, host: host)
     }
 
+    static func allow(_ req: APIRequest, _ allowed: String...) throws(APIError) {
+        let method = req.method == "HEAD" ? "GET" : req.method
+        guard allowed.contains(method) else {
+            throw APIError(.methodNotAllowed, "\(req.method) is not supported on \(req.path).")
+        }
+    }
+
+    private func routeU2C(_ req: APIRequest) throws(APIError) -> Reply {
+        guard req.segments == ["catalog"] else { throw APIError.notFound() }
+        try Self.allow(req, "GET")
+        return .json(EmulatorStore.u2cCatalog(host: req.host))
+    }
+
+    private func routeConversation(_ req: APIRequest, viewer: Person) async throws(APIError) -> Reply {
+        let s = req.segments
+        switch s.count {
+        case 1 where s[0] == "conversations":
+            try Self.allow(req, "GET")
+            return try await store.listConversations(req, viewer: viewer)
+        case 2 where s[0] == "conversations":
+            try Self.allow(req, "GET")
+            return try await store.getConversation(id: s[1], req, viewer: viewer)
+        case 1 where s[0] == "activities":
+            try Self.allow(req, "POST")
+            return try await store.postActivity(req, viewer: viewer)
+        default:
+            throw APIError.notFound()
+        }
+    }
+
     private func route(_ req: APIRequest, viewer: Person) async throws(APIError) -> Reply {
         let s = req.segments
         let method = req.method == "HEAD" ? "GET" : req.method
@@ -201,6 +270,14 @@ struct EmulatorResponder: HTTPResponder {
                 try methods("GET", "POST")
                 if method == "GET" { return try await store.listMemberships(req, viewer: viewer) }
                 return try await store.createMembership(req, viewer: viewer)
+            case "teams":
+                try methods("GET", "POST")
+                if method == "GET" { return try await store.listTeams(req, viewer: viewer) }
+                return try await store.createTeam(req, viewer: viewer)
+            case "webhooks":
+                try methods("GET", "POST")
+                if method == "GET" { return try await store.listWebhooks(req, viewer: viewer) }
+                return try await store.createWebhook(req, viewer: viewer)
             default: break
             }
         case 2:
@@ -226,7 +303,7 @@ struct EmulatorResponder: HTTPResponder {
                 switch method {
                 case "GET": return try await store.getMessage(id: id, viewer: viewer, baseURL: req.baseURL)
                 case "PUT": return try await store.editMessage(id: id, req, viewer: viewer)
-                default: return try await store.deleteMessage(id: id, viewer: viewer)
+                default: return try await store.deleteMessage(id: id, viewer: viewer, baseURL: req.baseURL)
                 }
             case "memberships":
                 try methods("GET", "PUT", "DELETE")
@@ -238,11 +315,42 @@ struct EmulatorResponder: HTTPResponder {
             case "contents":
                 try methods("GET")
                 return try await store.download(id: id, req, viewer: viewer)
+            case "teams":
+                try methods("GET", "PUT", "DELETE")
+                switch method {
+                case "GET": return try await store.getTeam(id: id, viewer: viewer)
+                case "PUT": return try await store.updateTeam(id: id, req, viewer: viewer)
+                default: return try await store.deleteTeam(id: id, viewer: viewer)
+                }
+            case "webhooks":
+                try methods("GET", "PUT", "DELETE")
+                switch method {
+                case "GET": return try await store.getWebhook(id: id, viewer: viewer)
+                case "PUT": return try await store.updateWebhook(id: id, req, viewer: viewer)
+                default: return try await store.deleteWebhook(id: id, viewer: viewer)
+                }
+            case "team" where id == "memberships":
+                try methods("GET", "POST")
+                if method == "GET" { return try await store.listTeamMemberships(req, viewer: viewer) }
+                return try await store.createTeamMembership(req, viewer: viewer)
+            case "attachment" where id == "actions":
+                try methods("POST")
+                return try await store.createAttachmentAction(req, viewer: viewer)
             default: break
             }
         case 3 where s[0] == "rooms" && s[2] == "meetingInfo":
             try methods("GET")
             return try await store.meetingInfo(id: s[1], viewer: viewer)
+        case 3 where s[0] == "team" && s[1] == "memberships":
+            try methods("GET", "PUT", "DELETE")
+            switch method {
+            case "GET": return try await store.getTeamMembership(id: s[2], viewer: viewer)
+            case "PUT": return try await store.updateTeamMembership(id: s[2], req, viewer: viewer)
+            default: return try await store.deleteTeamMembership(id: s[2], viewer: viewer)
+            }
+        case 3 where s[0] == "attachment" && s[1] == "actions":
+            try methods("GET")
+            return try await store.getAttachmentAction(id: s[2], viewer: viewer)
         default: break
         }
         throw APIError.notFound()
@@ -309,6 +417,14 @@ struct EmulatorResponder: HTTPResponder {
             try methods("GET", "DELETE")
             if method == "GET" { return await store.controlRequestLog() }
             return await store.controlClearRequestLog()
+        case "deliveries" where s.count == 1:
+            try methods("GET", "DELETE")
+            if method == "GET" { return await store.controlDeliveries() }
+            return await store.controlClearDeliveries()
+        case "settings" where s.count == 1:
+            try methods("GET", "PUT")
+            if method == "GET" { return await store.controlSettings() }
+            return try await store.controlUpdateSettings(req.json())
         case "contents" where s.count == 3 && s[2] == "scan":
             try methods("PUT", "POST")
             return try await store.controlSetScan(contentId: s[1], req.json())

@@ -1,7 +1,8 @@
 import Foundation
 
-/// All emulator state: people and tokens, rooms, memberships, messages, file contents, injected faults,
-/// the request log and the blob host. One actor, so every endpoint's effect is atomic.
+/// All emulator state: people and tokens, rooms, memberships, messages, file contents, teams, attachment
+/// actions, webhooks and their delivery log, injected faults, the request log and the blob host. One actor,
+/// so every endpoint's effect is atomic. Webhook deliveries run outside it (`WebhookDispatcher`).
 ///
 /// Endpoint behaviour lives in extensions under `REST/` and `Control/`; this file keeps the state and
 /// the primitive operations they share.
@@ -17,15 +18,30 @@ public actor EmulatorStore {
     var messages: [String: Message] = [:]
     var contents: [String: Content] = [:]
     var blobs: [String: Blob] = [:]
+    var teams: [String: Team] = [:]
+    /// teamUUID → personUUID → team membership
+    var teamMemberships: [String: [String: TeamMembership]] = [:]
+    var attachmentActions: [String: AttachmentAction] = [:]
+    var webhooks: [String: Webhook] = [:]
+    var deliveries: [DeliveryRecord] = []
+    /// Retry and deactivation rules for webhook deliveries (control API `PUT /_emulator/settings`).
+    var deliverySettings: WebhookDeliverySettings
+    let configuredDeliverySettings: WebhookDeliverySettings
     var faults = FaultList()
     var requestLog: [RequestLogEntry] = []
     private var seqCounter = 0
+    /// Sends webhook deliveries in the background, in order per webhook.
+    nonisolated let dispatcher = WebhookDispatcher()
 
     /// Request log cap, so a long-running emulator does not grow without bound.
     static let requestLogLimit = 10_000
+    /// Delivery log cap.
+    static let deliveryLogLimit = 10_000
 
-    public init(seed: EmulatorSeed = .default) {
+    public init(seed: EmulatorSeed = .default, webhookDelivery: WebhookDeliverySettings = WebhookDeliverySettings()) {
         self.seed = seed
+        self.deliverySettings = webhookDelivery
+        self.configuredDeliverySettings = webhookDelivery
         self.org = Organization(uuid: HydraID.stableUUID("org:" + seed.orgDisplayName), displayName: seed.orgDisplayName, created: WebexDate.now())
         Self.load(seed, into: &self.org, people: &self.people, tokens: &self.tokens, seq: &self.seqCounter)
     }
@@ -39,6 +55,13 @@ public actor EmulatorStore {
         messages = [:]
         contents = [:]
         blobs = [:]
+        teams = [:]
+        teamMemberships = [:]
+        attachmentActions = [:]
+        webhooks = [:]
+        deliveries = []
+        deliverySettings = configuredDeliverySettings
+        dispatcher.cancelAll()
         faults.removeAll()
         requestLog = []
         seqCounter = 0
@@ -148,6 +171,33 @@ public actor EmulatorStore {
         memberships[roomUUID] = nil
         for (uuid, m) in messages where m.roomUUID == roomUUID { messages[uuid] = nil }
         for (uuid, c) in contents where c.roomUUID == roomUUID { contents[uuid] = nil }
+        for (uuid, a) in attachmentActions where a.roomUUID == roomUUID { attachmentActions[uuid] = nil }
+    }
+
+    /// Whether `viewer` may see `message`: a member of its room, and, for a bot in a group room, only
+    /// when the message mentions the bot or the bot wrote it (reference §2.2, §9.8).
+    func canSee(_ message: Message, viewer: Person) -> Bool {
+        guard isMember(viewer.uuid, message.roomUUID) else { return false }
+        if viewer.type == .bot, rooms[message.roomUUID]?.type == .group, message.personUUID != viewer.uuid,
+            !message.mentionedPeople.contains(viewer.uuid)
+        {
+            return false
+        }
+        return true
+    }
+
+    /// A message `viewer` can see (see `canSee`), or 404.
+    func visibleMessage(id: String, viewer: Person) throws(APIError) -> Message {
+        guard let uuid = HydraID.uuid(from: id, as: .message), let m = messages[uuid], canSee(m, viewer: viewer) else {
+            throw APIError.notFound()
+        }
+        return m
+    }
+
+    /// Marks `message` as the last one `personUUID` has seen in its room (read status, reference §2.9).
+    func markSeen(_ message: Message, by personUUID: String) {
+        memberships[message.roomUUID]?[personUUID]?.lastSeenMessageUUID = message.uuid
+        memberships[message.roomUUID]?[personUUID]?.lastSeenDate = message.created
     }
 
     // MARK: Request log and faults

@@ -31,7 +31,8 @@ public enum Glob {
     }
 }
 
-/// An injected failure for `/v1` requests (control API `POST /_emulator/faults`).
+/// An injected failure for API requests (`/v1`, `/u2c/api/v1`, `/conversation/api/v1`; control API
+/// `POST /_emulator/faults`).
 public struct Fault: Sendable, Equatable {
     public var id: String
     /// HTTP method to match, upper-case, or `*`.

@@ -42,8 +42,8 @@ struct Room: Sendable {
     var title: String
     var type: RoomType
     var isLocked: Bool
-    /// As given by the client (teams are not modelled).
-    var teamId: String?
+    /// The uuid of the team this room belongs to.
+    var teamUUID: String?
     var isPublic: Bool
     var description: String?
     var isAnnouncementOnly: Bool
@@ -64,9 +64,50 @@ struct Membership: Sendable {
     var isModerator: Bool
     var isRoomHidden: Bool
     var created: Date
+    /// Read status (conversation service, reference §2.9): the last message this member acknowledged
+    /// (or posted) and that message's creation time.
+    var lastSeenMessageUUID: String? = nil
+    var lastSeenDate: Date? = nil
 
     var uuid: String { "\(personUUID):\(roomUUID)" }
     var id: String { HydraID.encode(.membership, uuid) }
+}
+
+struct Team: Sendable {
+    var uuid: String
+    var seq: Int
+    var name: String
+    var description: String?
+    var creatorUUID: String
+    var created: Date
+    /// The team's "General" room, created with the team.
+    var generalRoomUUID: String
+
+    var id: String { HydraID.encode(.team, uuid) }
+}
+
+struct TeamMembership: Sendable {
+    var personUUID: String
+    var teamUUID: String
+    var seq: Int
+    var isModerator: Bool
+    var created: Date
+
+    var uuid: String { "\(personUUID):\(teamUUID)" }
+    var id: String { HydraID.encode(.teamMembership, uuid) }
+}
+
+struct AttachmentAction: Sendable {
+    var uuid: String
+    var seq: Int
+    var type: String
+    var messageUUID: String
+    var roomUUID: String
+    var personUUID: String
+    var inputs: JSONValue
+    var created: Date
+
+    var id: String { HydraID.encode(.attachmentAction, uuid) }
 }
 
 struct Message: Sendable {

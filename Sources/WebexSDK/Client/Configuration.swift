@@ -41,6 +41,8 @@ public struct WebexConfiguration: Sendable {
     public static var sdkVersion: String { "0.1.0" }
 
     public var baseURL: URL
+    /// Service discovery (U2C) base; see `u2cURL(environment:baseURL:)`.
+    public var u2cURL: URL
     public var tokenSource: any TokenSource
     public var transport: any HTTPTransport
     public var logger: any WebexLogger
@@ -59,8 +61,11 @@ public struct WebexConfiguration: Sendable {
                 retryPolicy: RetryPolicy = RetryPolicy(),
                 userAgent: String = "webex-cli/\(WebexConfiguration.sdkVersion)",
                 extraCABundle: String? = nil,
-                onRetry: (@Sendable (RetryNotice) -> Void)? = nil) {
+                onRetry: (@Sendable (RetryNotice) -> Void)? = nil,
+                u2cURL: URL? = nil) {
         self.baseURL = baseURL
+        self.u2cURL = u2cURL ?? (baseURL == Self.defaultBaseURL ? Self.defaultU2CURL
+                                 : (try? Self.u2cURL(environment: [:], baseURL: baseURL)) ?? Self.defaultU2CURL)
         self.tokenSource = tokenSource
         self.transport = transport ?? CurlTransport(options: CurlTransportOptions(userAgent: userAgent, extraCABundle: extraCABundle))
         self.logger = logger

@@ -5,6 +5,9 @@ import Synchronization
 public final class Webex: Sendable {
     public let configuration: WebexConfiguration
     private let sequence = Atomic<Int>(0)
+    let catalogCache = Mutex<ServiceCatalog?>(nil)
+    /// Service URLs from the catalog that may receive the token besides the API and U2C hosts.
+    let trustedServices = Mutex<[URL]>([])
 
     public init(configuration: WebexConfiguration) throws(WebexError) {
         try URLPolicy.check(configuration.baseURL)
@@ -14,6 +17,11 @@ public final class Webex: Sendable {
     public var people: PeopleAPI { PeopleAPI(client: self) }
     public var rooms: RoomsAPI { RoomsAPI(client: self) }
     public var messages: MessagesAPI { MessagesAPI(client: self) }
+    public var memberships: MembershipsAPI { MembershipsAPI(client: self) }
+    public var teams: TeamsAPI { TeamsAPI(client: self) }
+    public var teamMemberships: TeamMembershipsAPI { TeamMembershipsAPI(client: self) }
+    public var webhooks: WebhooksAPI { WebhooksAPI(client: self) }
+    public var attachmentActions: AttachmentActionsAPI { AttachmentActionsAPI(client: self) }
 
     var logger: any WebexLogger { configuration.logger }
 
@@ -21,12 +29,7 @@ public final class Webex: Sendable {
 
     /// `base/segment/segment?query`, each segment percent-encoded; `nil` query values are left out.
     public func url(_ segments: [String], query: [(String, String?)] = []) -> URL {
-        var s = configuration.baseURL.absoluteString
-        while s.hasSuffix("/") { s.removeLast() }
-        for seg in segments { s += "/" + Self.encode(seg) }
-        let q = query.compactMap { k, v in v.map { "\(Self.encode(k))=\(Self.encode($0))" } }
-        if !q.isEmpty { s += "?" + q.joined(separator: "&") }
-        return URL(string: s)!
+        Self.join(configuration.baseURL, segments, query: query)
     }
 
     /// Resolves a user-supplied path (`rooms`, `/rooms`, `/v1/rooms?max=2`) or an absolute URL.
@@ -58,7 +61,7 @@ public final class Webex: Sendable {
     /// Sends a request with the token, a `trackingid` and the retry policy. Non-2xx answers throw `.api`.
     public func send(_ request: HTTPRequest, progress: ProgressHandler? = nil) async throws(WebexError) -> HTTPResponse {
         try URLPolicy.check(request.url)
-        guard URLPolicy.sameOrigin(request.url, configuration.baseURL) else {
+        guard isTrusted(request.url) else {
             throw .insecureURL("refusing to send the access token to \(request.url.host ?? "?"): it is not the API host \(configuration.baseURL.host ?? "?")")
         }
         let token = try await configuration.tokenSource.accessToken()
@@ -97,6 +100,12 @@ public final class Webex: Sendable {
                 attempt += 1
             }
         }
+    }
+
+    /// The token goes only to the API host, the U2C host and the services U2C named.
+    func isTrusted(_ url: URL) -> Bool {
+        if URLPolicy.sameOrigin(url, configuration.baseURL) || URLPolicy.sameOrigin(url, configuration.u2cURL) { return true }
+        return trustedServices.withLock { $0.contains { URLPolicy.sameOrigin(url, $0) } }
     }
 
     private func logRequest(_ req: HTTPRequest) {

@@ -48,38 +48,50 @@ struct Renderer {
     // MARK: lists
 
     func list<T: WebexModel>(_ sequence: PagedSequence<T>, columns: [Column<T>], noun: String) async throws {
-        try checkFields(T.self)
         var it = sequence.makeAsyncIterator()
+        try await stream(columns: columns, noun: noun, next: { try await it.nextItem() }, buffered: { it.hasBufferedItem })
+    }
+
+    /// A list already in memory (answers that are not paged).
+    func list<T: WebexModel>(_ items: [T], columns: [Column<T>], noun: String) async throws {
+        var i = 0
+        try await stream(columns: columns, noun: noun, next: { defer { i += 1 }; return i < items.count ? items[i] : nil }, buffered: { true })
+    }
+
+    /// Writes items as `next` yields them; `buffered` says whether the next one is already in memory
+    /// (output is flushed before waiting on the network).
+    private func stream<T: WebexModel>(columns: [Column<T>], noun: String, next: () async throws -> T?, buffered: () -> Bool) async throws {
+        try checkFields(T.self)
         switch mode {
         case .table where io.stdoutIsTTY:
             var rows: [[String]] = []
-            while let item = try await it.nextItem() { rows.append(columns.map { $0.value(item) }) }
+            while let item = try await next() { rows.append(columns.map { $0.value(item) }) }
             if rows.isEmpty { io.err("No \(noun) found\n"); return }
             TablePrinter(io: io).render(headers: columns.map(\.header), rows: rows, truncatable: columns.map(\.truncatable))
         case .table:
             let printer = TablePrinter(io: io)
-            while let item = try await it.nextItem() {
+            while let item = try await next() {
                 printer.pipedRow(columns.map { $0.value(item) })
-                if !it.hasBufferedItem { io.flush() }
+                if !buffered() { io.flush() }
             }
         case .json:
             var first = true
             io.out("[")
-            while let item = try await it.nextItem() {
+            while let item = try await next() {
                 io.out((first ? "\n" : ",\n") + (try jsonText(item, pretty: io.stdoutIsTTY, indent: "  ")))
                 first = false
-                if !it.hasBufferedItem { io.flush() }
+                if !buffered() { io.flush() }
             }
             io.out(first ? "]\n" : "\n]\n")
         case .jsonl:
-            while let item = try await it.nextItem() {
+            while let item = try await next() {
                 io.out(try jsonText(item, pretty: false) + "\n")
-                if io.stdoutIsTTY || !it.hasBufferedItem { io.flush() }
+                if io.stdoutIsTTY || !buffered() { io.flush() }
             }
         case .jq(let program):
             // jq sees the whole result: collect it first.
             var parts: [String] = []
-            while let item = try await it.nextItem() { parts.append(try jsonText(item, pretty: false)) }
+            while let item = try await next() { parts.append(try jsonText(item, pretty: false)) }
             try runJQ(program, Data(("[" + parts.joined(separator: ",") + "]").utf8))
         }
         io.flush()

@@ -15,11 +15,8 @@ struct RoomsDelete: AsyncParsableCommand {
         let io = CLIContext.current.io
         let id = try await Resolve.room(room, client: client)
         if !yes {
-            guard io.canPrompt else { throw CLIError.usage("deleting a room cannot be undone: pass --yes to confirm") }
             let title = (try? await client.rooms.get(id).title) ?? nil
-            io.out("Delete room '\(title ?? id)' and all its messages? [y/N] "); io.flush()
-            let answer = readLine() ?? ""
-            guard ["y", "yes"].contains(answer.lowercased()) else { throw CLIError.failure("not deleted") }
+            try Resolve.confirm("Delete room '\(title ?? id)' and all its messages?", yes: yes, io: io)
         }
         try await client.rooms.delete(id)
         if io.stderrIsTTY { io.err("Deleted room \(id)\n") }

@@ -74,8 +74,9 @@ struct GlobalOptions: ParsableArguments {
                 """)
         }
         let io = ctx.io
+        let baseURL = try WebexConfiguration.baseURL(environment: env)
         var config = WebexConfiguration(
-            baseURL: try WebexConfiguration.baseURL(environment: env),
+            baseURL: baseURL,
             tokenSource: token,
             transport: ctx.transport,
             logger: StderrLogger(io: io, level: level),
@@ -84,7 +85,8 @@ struct GlobalOptions: ParsableArguments {
                 // One line, only for a person watching; scripts see nothing (or the log at info level).
                 guard io.stderrIsTTY, level < .info else { return }
                 io.err("\(notice.reason): retrying in \(String(format: "%.0f", notice.delay.rounded(.up)))s…\n")
-            })
+            },
+            u2cURL: try WebexConfiguration.u2cURL(environment: env, baseURL: baseURL))
         if let s = ctx.sleep { config.sleep = s }
         if let b = caBundle, access(b, R_OK) != 0 { throw CLIError.usage("cannot read CA bundle \(b)") }
         return try Webex(configuration: config)

@@ -32,6 +32,39 @@ enum Resolve {
         throw CLIError.usage("'\(value)' is neither an email address nor a person ID")
     }
 
+    /// An email address or a person ID, for membership commands.
+    static func personRef(_ value: String) throws -> PersonRef {
+        switch try person(value) {
+        case .personEmail(let e): return .email(e)
+        case .personId(let i): return .id(i)
+        case .room: throw CLIError.usage("'\(value)' is not a person")
+        }
+    }
+
+    /// A team ID, or the exact name of one of your teams.
+    static func team(_ value: String, client: Webex) async throws -> String {
+        if let id = HydraID(value) {
+            guard id.type == HydraID.team else { throw CLIError.usage("'\(value)' is a \(id.type) ID, not a team ID") }
+            return value
+        }
+        var matches: [Team] = []
+        for try await team in client.teams.list() where team.name == value { matches.append(team) }
+        switch matches.count {
+        case 0: throw CLIError.notFound("no team named '\(value)' among your teams; `webex teams list` shows them")
+        case 1: return matches[0].id
+        default:
+            throw CLIError.usage("\(matches.count) teams are named '\(value)'; give the team ID instead:\n" + matches.map { "  \($0.id)" }.joined(separator: "\n"))
+        }
+    }
+
+    /// A confirmation for something that cannot be undone: `--yes`, or a prompt on a terminal.
+    static func confirm(_ question: String, yes: Bool, io: IOStreams) throws {
+        if yes { return }
+        guard io.canPrompt else { throw CLIError.usage("this cannot be undone: pass --yes to confirm") }
+        io.out("\(question) [y/N] "); io.flush()
+        guard ["y", "yes"].contains((readLine() ?? "").lowercased()) else { throw CLIError.failure("cancelled") }
+    }
+
     /// `-` reads standard input (trailing newline removed); anything else is the text itself.
     static func text(_ value: String?, io: IOStreams) throws -> String? {
         guard let value else { return nil }
