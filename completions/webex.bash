@@ -173,13 +173,265 @@ _webex() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    people|rooms|messages|memberships|teams|team-memberships|webhooks|cards|attachment-actions|api|help)
+    auth|people|rooms|messages|memberships|teams|team-memberships|webhooks|cards|attachment-actions|api|help)
         # Offer subcommand argument completions
         "_webex_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'people rooms messages memberships teams team-memberships webhooks cards attachment-actions api help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'auth people rooms messages memberships teams team-memberships webhooks cards attachment-actions api help' -- "${cur}"))
+        ;;
+    esac
+}
+
+_webex_auth() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __webex_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    login|guest|status|token|logout|switch|list)
+        # Offer subcommand argument completions
+        "_webex_auth_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'login guest status token logout switch list' -- "${cur}"))
+        ;;
+    esac
+}
+
+_webex_auth_login() {
+    repeating_flags=()
+    non_repeating_flags=(--with-token --device --no-browser --verbose -v --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--client-id --client-secret-file --scope --port --timeout --log-level --color --ca-bundle --token-file --profile)
+    __webex_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--client-id')
+        return
+        ;;
+    '--client-secret-file')
+        return
+        ;;
+    '--scope')
+        return
+        ;;
+    '--port')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--log-level')
+        return
+        ;;
+    '--color')
+        __webex_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--ca-bundle')
+        return
+        ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    esac
+}
+
+_webex_auth_guest() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--issuer --secret --secret-file --name --subject --jwt --log-level --color --ca-bundle --token-file --profile)
+    __webex_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--issuer')
+        return
+        ;;
+    '--secret')
+        return
+        ;;
+    '--secret-file')
+        return
+        ;;
+    '--name')
+        return
+        ;;
+    '--subject')
+        return
+        ;;
+    '--jwt')
+        return
+        ;;
+    '--log-level')
+        return
+        ;;
+    '--color')
+        __webex_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--ca-bundle')
+        return
+        ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    esac
+}
+
+_webex_auth_status() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--log-level --color --ca-bundle --token-file --profile)
+    __webex_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--log-level')
+        return
+        ;;
+    '--color')
+        __webex_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--ca-bundle')
+        return
+        ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    esac
+}
+
+_webex_auth_token() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--log-level --color --ca-bundle --token-file --profile)
+    __webex_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--log-level')
+        return
+        ;;
+    '--color')
+        __webex_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--ca-bundle')
+        return
+        ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    esac
+}
+
+_webex_auth_logout() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--log-level --color --ca-bundle --token-file --profile)
+    __webex_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--log-level')
+        return
+        ;;
+    '--color')
+        __webex_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--ca-bundle')
+        return
+        ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    esac
+}
+
+_webex_auth_switch() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--log-level --color --ca-bundle --token-file --profile)
+    __webex_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--log-level')
+        return
+        ;;
+    '--color')
+        __webex_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--ca-bundle')
+        return
+        ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    esac
+}
+
+_webex_auth_list() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--log-level --color --ca-bundle --token-file --profile)
+    __webex_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--log-level')
+        return
+        ;;
+    '--color')
+        __webex_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--ca-bundle')
+        return
+        ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
         ;;
     esac
 }
@@ -211,7 +463,7 @@ _webex_people_me() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --json --jsonl --version -h --help)
     repeating_options=()
-    non_repeating_options=(--log-level --color --ca-bundle --jq)
+    non_repeating_options=(--log-level --color --ca-bundle --token-file --profile --jq)
     __webex_offer_flags_options 0
 
     # Offer option value completions
@@ -226,6 +478,12 @@ _webex_people_me() {
     '--ca-bundle')
         return
         ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
     '--jq')
         return
         ;;
@@ -236,7 +494,7 @@ _webex_people_get() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --json --jsonl --version -h --help)
     repeating_options=()
-    non_repeating_options=(--log-level --color --ca-bundle --jq)
+    non_repeating_options=(--log-level --color --ca-bundle --token-file --profile --jq)
     __webex_offer_flags_options 1
 
     # Offer option value completions
@@ -251,6 +509,12 @@ _webex_people_get() {
     '--ca-bundle')
         return
         ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
     '--jq')
         return
         ;;
@@ -261,7 +525,7 @@ _webex_people_list() {
     repeating_flags=()
     non_repeating_flags=(--all --verbose -v --json --jsonl --version -h --help)
     repeating_options=(--id)
-    non_repeating_options=(--email --name -L --limit --log-level --color --ca-bundle --jq)
+    non_repeating_options=(--email --name -L --limit --log-level --color --ca-bundle --token-file --profile --jq)
     __webex_offer_flags_options 0
 
     # Offer option value completions
@@ -286,6 +550,12 @@ _webex_people_list() {
         return
         ;;
     '--ca-bundle')
+        return
+        ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
         return
         ;;
     '--jq')
@@ -321,7 +591,7 @@ _webex_rooms_list() {
     repeating_flags=()
     non_repeating_flags=(--unread --all --verbose -v --json --jsonl --version -h --help)
     repeating_options=()
-    non_repeating_options=(--type --team --sort -L --limit --log-level --color --ca-bundle --jq)
+    non_repeating_options=(--type --team --sort -L --limit --log-level --color --ca-bundle --token-file --profile --jq)
     __webex_offer_flags_options 0
 
     # Offer option value completions
@@ -350,6 +620,12 @@ _webex_rooms_list() {
     '--ca-bundle')
         return
         ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
     '--jq')
         return
         ;;
@@ -360,7 +636,7 @@ _webex_rooms_get() {
     repeating_flags=()
     non_repeating_flags=(--read-status --verbose -v --json --jsonl --version -h --help)
     repeating_options=()
-    non_repeating_options=(--log-level --color --ca-bundle --jq)
+    non_repeating_options=(--log-level --color --ca-bundle --token-file --profile --jq)
     __webex_offer_flags_options 1
 
     # Offer option value completions
@@ -375,6 +651,12 @@ _webex_rooms_get() {
     '--ca-bundle')
         return
         ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
     '--jq')
         return
         ;;
@@ -385,7 +667,7 @@ _webex_rooms_create() {
     repeating_flags=()
     non_repeating_flags=(--locked --verbose -v --json --jsonl --version -h --help)
     repeating_options=()
-    non_repeating_options=(--title --team --description --log-level --color --ca-bundle --jq)
+    non_repeating_options=(--title --team --description --log-level --color --ca-bundle --token-file --profile --jq)
     __webex_offer_flags_options 0
 
     # Offer option value completions
@@ -409,6 +691,12 @@ _webex_rooms_create() {
     '--ca-bundle')
         return
         ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
     '--jq')
         return
         ;;
@@ -419,7 +707,7 @@ _webex_rooms_update() {
     repeating_flags=()
     non_repeating_flags=(--locked --no-locked --verbose -v --json --jsonl --version -h --help)
     repeating_options=()
-    non_repeating_options=(--title --description --log-level --color --ca-bundle --jq)
+    non_repeating_options=(--title --description --log-level --color --ca-bundle --token-file --profile --jq)
     __webex_offer_flags_options 1
 
     # Offer option value completions
@@ -440,6 +728,12 @@ _webex_rooms_update() {
     '--ca-bundle')
         return
         ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
     '--jq')
         return
         ;;
@@ -450,7 +744,7 @@ _webex_rooms_delete() {
     repeating_flags=()
     non_repeating_flags=(--yes -y --verbose -v --version -h --help)
     repeating_options=()
-    non_repeating_options=(--log-level --color --ca-bundle)
+    non_repeating_options=(--log-level --color --ca-bundle --token-file --profile)
     __webex_offer_flags_options 1
 
     # Offer option value completions
@@ -463,6 +757,12 @@ _webex_rooms_delete() {
         return
         ;;
     '--ca-bundle')
+        return
+        ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
         return
         ;;
     esac
@@ -472,7 +772,7 @@ _webex_rooms_meeting-info() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --json --jsonl --version -h --help)
     repeating_options=()
-    non_repeating_options=(--log-level --color --ca-bundle --jq)
+    non_repeating_options=(--log-level --color --ca-bundle --token-file --profile --jq)
     __webex_offer_flags_options 1
 
     # Offer option value completions
@@ -485,6 +785,12 @@ _webex_rooms_meeting-info() {
         return
         ;;
     '--ca-bundle')
+        return
+        ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
         return
         ;;
     '--jq')
@@ -520,7 +826,7 @@ _webex_messages_list() {
     repeating_flags=()
     non_repeating_flags=(--all --verbose -v --json --jsonl --version -h --help)
     repeating_options=()
-    non_repeating_options=(--room --with --parent --mentioned --before --before-message -L --limit --log-level --color --ca-bundle --jq)
+    non_repeating_options=(--room --with --parent --mentioned --before --before-message -L --limit --log-level --color --ca-bundle --token-file --profile --jq)
     __webex_offer_flags_options 0
 
     # Offer option value completions
@@ -556,6 +862,12 @@ _webex_messages_list() {
     '--ca-bundle')
         return
         ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
     '--jq')
         return
         ;;
@@ -566,7 +878,7 @@ _webex_messages_get() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --json --jsonl --version -h --help)
     repeating_options=()
-    non_repeating_options=(--log-level --color --ca-bundle --jq)
+    non_repeating_options=(--log-level --color --ca-bundle --token-file --profile --jq)
     __webex_offer_flags_options 1
 
     # Offer option value completions
@@ -581,6 +893,12 @@ _webex_messages_get() {
     '--ca-bundle')
         return
         ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
     '--jq')
         return
         ;;
@@ -591,7 +909,7 @@ _webex_messages_send() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --json --jsonl --version -h --help)
     repeating_options=()
-    non_repeating_options=(--room --to --text --markdown --parent --file --file-url --card --log-level --color --ca-bundle --jq)
+    non_repeating_options=(--room --to --text --markdown --parent --file --file-url --card --log-level --color --ca-bundle --token-file --profile --jq)
     __webex_offer_flags_options 0
 
     # Offer option value completions
@@ -632,6 +950,12 @@ _webex_messages_send() {
     '--ca-bundle')
         return
         ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
     '--jq')
         return
         ;;
@@ -642,7 +966,7 @@ _webex_messages_edit() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --json --jsonl --version -h --help)
     repeating_options=()
-    non_repeating_options=(--text --markdown --room --log-level --color --ca-bundle --jq)
+    non_repeating_options=(--text --markdown --room --log-level --color --ca-bundle --token-file --profile --jq)
     __webex_offer_flags_options 1
 
     # Offer option value completions
@@ -666,6 +990,12 @@ _webex_messages_edit() {
     '--ca-bundle')
         return
         ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
     '--jq')
         return
         ;;
@@ -676,7 +1006,7 @@ _webex_messages_delete() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --version -h --help)
     repeating_options=()
-    non_repeating_options=(--log-level --color --ca-bundle)
+    non_repeating_options=(--log-level --color --ca-bundle --token-file --profile)
     __webex_offer_flags_options 1
 
     # Offer option value completions
@@ -691,6 +1021,12 @@ _webex_messages_delete() {
     '--ca-bundle')
         return
         ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
     esac
 }
 
@@ -698,7 +1034,7 @@ _webex_messages_download() {
     repeating_flags=()
     non_repeating_flags=(--overwrite --allow-unscannable --verbose -v --version -h --help)
     repeating_options=()
-    non_repeating_options=(--dir --output -o --log-level --color --ca-bundle)
+    non_repeating_options=(--dir --output -o --log-level --color --ca-bundle --token-file --profile)
     __webex_offer_flags_options 1
 
     # Offer option value completions
@@ -718,6 +1054,12 @@ _webex_messages_download() {
         return
         ;;
     '--ca-bundle')
+        return
+        ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
         return
         ;;
     esac
@@ -750,7 +1092,7 @@ _webex_memberships_list() {
     repeating_flags=()
     non_repeating_flags=(--read-status --all --verbose -v --json --jsonl --version -h --help)
     repeating_options=()
-    non_repeating_options=(--room --person -L --limit --log-level --color --ca-bundle --jq)
+    non_repeating_options=(--room --person -L --limit --log-level --color --ca-bundle --token-file --profile --jq)
     __webex_offer_flags_options 0
 
     # Offer option value completions
@@ -774,6 +1116,12 @@ _webex_memberships_list() {
     '--ca-bundle')
         return
         ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
     '--jq')
         return
         ;;
@@ -784,7 +1132,7 @@ _webex_memberships_get() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --json --jsonl --version -h --help)
     repeating_options=()
-    non_repeating_options=(--log-level --color --ca-bundle --jq)
+    non_repeating_options=(--log-level --color --ca-bundle --token-file --profile --jq)
     __webex_offer_flags_options 1
 
     # Offer option value completions
@@ -799,6 +1147,12 @@ _webex_memberships_get() {
     '--ca-bundle')
         return
         ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
     '--jq')
         return
         ;;
@@ -809,7 +1163,7 @@ _webex_memberships_create() {
     repeating_flags=()
     non_repeating_flags=(--moderator --verbose -v --json --jsonl --version -h --help)
     repeating_options=()
-    non_repeating_options=(--room --person --log-level --color --ca-bundle --jq)
+    non_repeating_options=(--room --person --log-level --color --ca-bundle --token-file --profile --jq)
     __webex_offer_flags_options 0
 
     # Offer option value completions
@@ -830,6 +1184,12 @@ _webex_memberships_create() {
     '--ca-bundle')
         return
         ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
     '--jq')
         return
         ;;
@@ -840,7 +1200,7 @@ _webex_memberships_update() {
     repeating_flags=()
     non_repeating_flags=(--moderator --no-moderator --hidden --no-hidden --verbose -v --json --jsonl --version -h --help)
     repeating_options=()
-    non_repeating_options=(--log-level --color --ca-bundle --jq)
+    non_repeating_options=(--log-level --color --ca-bundle --token-file --profile --jq)
     __webex_offer_flags_options 1
 
     # Offer option value completions
@@ -853,6 +1213,12 @@ _webex_memberships_update() {
         return
         ;;
     '--ca-bundle')
+        return
+        ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
         return
         ;;
     '--jq')
@@ -865,7 +1231,7 @@ _webex_memberships_delete() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --version -h --help)
     repeating_options=()
-    non_repeating_options=(--log-level --color --ca-bundle)
+    non_repeating_options=(--log-level --color --ca-bundle --token-file --profile)
     __webex_offer_flags_options 1
 
     # Offer option value completions
@@ -880,6 +1246,12 @@ _webex_memberships_delete() {
     '--ca-bundle')
         return
         ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
     esac
 }
 
@@ -887,7 +1259,7 @@ _webex_memberships_seen() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --json --jsonl --version -h --help)
     repeating_options=()
-    non_repeating_options=(--room --log-level --color --ca-bundle --jq)
+    non_repeating_options=(--room --log-level --color --ca-bundle --token-file --profile --jq)
     __webex_offer_flags_options 1
 
     # Offer option value completions
@@ -903,6 +1275,12 @@ _webex_memberships_seen() {
         return
         ;;
     '--ca-bundle')
+        return
+        ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
         return
         ;;
     '--jq')
@@ -938,7 +1316,7 @@ _webex_teams_list() {
     repeating_flags=()
     non_repeating_flags=(--all --verbose -v --json --jsonl --version -h --help)
     repeating_options=()
-    non_repeating_options=(-L --limit --log-level --color --ca-bundle --jq)
+    non_repeating_options=(-L --limit --log-level --color --ca-bundle --token-file --profile --jq)
     __webex_offer_flags_options 0
 
     # Offer option value completions
@@ -956,6 +1334,12 @@ _webex_teams_list() {
     '--ca-bundle')
         return
         ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
     '--jq')
         return
         ;;
@@ -966,7 +1350,7 @@ _webex_teams_get() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --json --jsonl --version -h --help)
     repeating_options=()
-    non_repeating_options=(--log-level --color --ca-bundle --jq)
+    non_repeating_options=(--log-level --color --ca-bundle --token-file --profile --jq)
     __webex_offer_flags_options 1
 
     # Offer option value completions
@@ -981,6 +1365,12 @@ _webex_teams_get() {
     '--ca-bundle')
         return
         ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
     '--jq')
         return
         ;;
@@ -991,7 +1381,7 @@ _webex_teams_create() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --json --jsonl --version -h --help)
     repeating_options=()
-    non_repeating_options=(--name --description --log-level --color --ca-bundle --jq)
+    non_repeating_options=(--name --description --log-level --color --ca-bundle --token-file --profile --jq)
     __webex_offer_flags_options 0
 
     # Offer option value completions
@@ -1012,6 +1402,12 @@ _webex_teams_create() {
     '--ca-bundle')
         return
         ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
     '--jq')
         return
         ;;
@@ -1022,7 +1418,7 @@ _webex_teams_update() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --json --jsonl --version -h --help)
     repeating_options=()
-    non_repeating_options=(--name --description --log-level --color --ca-bundle --jq)
+    non_repeating_options=(--name --description --log-level --color --ca-bundle --token-file --profile --jq)
     __webex_offer_flags_options 1
 
     # Offer option value completions
@@ -1043,6 +1439,12 @@ _webex_teams_update() {
     '--ca-bundle')
         return
         ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
     '--jq')
         return
         ;;
@@ -1053,7 +1455,7 @@ _webex_teams_delete() {
     repeating_flags=()
     non_repeating_flags=(--yes -y --verbose -v --version -h --help)
     repeating_options=()
-    non_repeating_options=(--log-level --color --ca-bundle)
+    non_repeating_options=(--log-level --color --ca-bundle --token-file --profile)
     __webex_offer_flags_options 1
 
     # Offer option value completions
@@ -1066,6 +1468,12 @@ _webex_teams_delete() {
         return
         ;;
     '--ca-bundle')
+        return
+        ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
         return
         ;;
     esac
@@ -1098,7 +1506,7 @@ _webex_team-memberships_list() {
     repeating_flags=()
     non_repeating_flags=(--all --verbose -v --json --jsonl --version -h --help)
     repeating_options=()
-    non_repeating_options=(--team -L --limit --log-level --color --ca-bundle --jq)
+    non_repeating_options=(--team -L --limit --log-level --color --ca-bundle --token-file --profile --jq)
     __webex_offer_flags_options 0
 
     # Offer option value completions
@@ -1119,6 +1527,12 @@ _webex_team-memberships_list() {
     '--ca-bundle')
         return
         ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
     '--jq')
         return
         ;;
@@ -1129,7 +1543,7 @@ _webex_team-memberships_get() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --json --jsonl --version -h --help)
     repeating_options=()
-    non_repeating_options=(--log-level --color --ca-bundle --jq)
+    non_repeating_options=(--log-level --color --ca-bundle --token-file --profile --jq)
     __webex_offer_flags_options 1
 
     # Offer option value completions
@@ -1144,6 +1558,12 @@ _webex_team-memberships_get() {
     '--ca-bundle')
         return
         ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
     '--jq')
         return
         ;;
@@ -1154,7 +1574,7 @@ _webex_team-memberships_create() {
     repeating_flags=()
     non_repeating_flags=(--moderator --verbose -v --json --jsonl --version -h --help)
     repeating_options=()
-    non_repeating_options=(--team --person --log-level --color --ca-bundle --jq)
+    non_repeating_options=(--team --person --log-level --color --ca-bundle --token-file --profile --jq)
     __webex_offer_flags_options 0
 
     # Offer option value completions
@@ -1175,6 +1595,12 @@ _webex_team-memberships_create() {
     '--ca-bundle')
         return
         ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
     '--jq')
         return
         ;;
@@ -1185,7 +1611,7 @@ _webex_team-memberships_update() {
     repeating_flags=()
     non_repeating_flags=(--moderator --no-moderator --verbose -v --json --jsonl --version -h --help)
     repeating_options=()
-    non_repeating_options=(--log-level --color --ca-bundle --jq)
+    non_repeating_options=(--log-level --color --ca-bundle --token-file --profile --jq)
     __webex_offer_flags_options 1
 
     # Offer option value completions
@@ -1198,6 +1624,12 @@ _webex_team-memberships_update() {
         return
         ;;
     '--ca-bundle')
+        return
+        ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
         return
         ;;
     '--jq')
@@ -1210,7 +1642,7 @@ _webex_team-memberships_delete() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --version -h --help)
     repeating_options=()
-    non_repeating_options=(--log-level --color --ca-bundle)
+    non_repeating_options=(--log-level --color --ca-bundle --token-file --profile)
     __webex_offer_flags_options 1
 
     # Offer option value completions
@@ -1223,6 +1655,12 @@ _webex_team-memberships_delete() {
         return
         ;;
     '--ca-bundle')
+        return
+        ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
         return
         ;;
     esac
@@ -1255,7 +1693,7 @@ _webex_webhooks_list() {
     repeating_flags=()
     non_repeating_flags=(--all --verbose -v --json --jsonl --version -h --help)
     repeating_options=()
-    non_repeating_options=(-L --limit --log-level --color --ca-bundle --jq)
+    non_repeating_options=(-L --limit --log-level --color --ca-bundle --token-file --profile --jq)
     __webex_offer_flags_options 0
 
     # Offer option value completions
@@ -1273,6 +1711,12 @@ _webex_webhooks_list() {
     '--ca-bundle')
         return
         ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
     '--jq')
         return
         ;;
@@ -1283,7 +1727,7 @@ _webex_webhooks_get() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --json --jsonl --version -h --help)
     repeating_options=()
-    non_repeating_options=(--log-level --color --ca-bundle --jq)
+    non_repeating_options=(--log-level --color --ca-bundle --token-file --profile --jq)
     __webex_offer_flags_options 1
 
     # Offer option value completions
@@ -1298,6 +1742,12 @@ _webex_webhooks_get() {
     '--ca-bundle')
         return
         ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
     '--jq')
         return
         ;;
@@ -1308,7 +1758,7 @@ _webex_webhooks_create() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --json --jsonl --version -h --help)
     repeating_options=()
-    non_repeating_options=(--name --target-url --resource --event --filter --secret-file --secret --log-level --color --ca-bundle --jq)
+    non_repeating_options=(--name --target-url --resource --event --filter --secret-file --secret --log-level --color --ca-bundle --token-file --profile --jq)
     __webex_offer_flags_options 0
 
     # Offer option value completions
@@ -1344,6 +1794,12 @@ _webex_webhooks_create() {
     '--ca-bundle')
         return
         ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
     '--jq')
         return
         ;;
@@ -1354,7 +1810,7 @@ _webex_webhooks_update() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --json --jsonl --version -h --help)
     repeating_options=()
-    non_repeating_options=(--name --target-url --status --secret-file --secret --log-level --color --ca-bundle --jq)
+    non_repeating_options=(--name --target-url --status --secret-file --secret --log-level --color --ca-bundle --token-file --profile --jq)
     __webex_offer_flags_options 1
 
     # Offer option value completions
@@ -1384,6 +1840,12 @@ _webex_webhooks_update() {
     '--ca-bundle')
         return
         ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
     '--jq')
         return
         ;;
@@ -1394,7 +1856,7 @@ _webex_webhooks_delete() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --version -h --help)
     repeating_options=()
-    non_repeating_options=(--log-level --color --ca-bundle)
+    non_repeating_options=(--log-level --color --ca-bundle --token-file --profile)
     __webex_offer_flags_options 1
 
     # Offer option value completions
@@ -1409,6 +1871,12 @@ _webex_webhooks_delete() {
     '--ca-bundle')
         return
         ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
     esac
 }
 
@@ -1416,7 +1884,7 @@ _webex_webhooks_serve() {
     repeating_flags=()
     non_repeating_flags=(--fetch --verbose -v --version -h --help)
     repeating_options=()
-    non_repeating_options=(--host --port --secret-file --secret --exec --count --log-level --color --ca-bundle)
+    non_repeating_options=(--host --port --secret-file --secret --exec --count --log-level --color --ca-bundle --token-file --profile)
     __webex_offer_flags_options 0
 
     # Offer option value completions
@@ -1449,6 +1917,12 @@ _webex_webhooks_serve() {
     '--ca-bundle')
         return
         ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
     esac
 }
 
@@ -1479,7 +1953,7 @@ _webex_cards_submit() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --json --jsonl --version -h --help)
     repeating_options=(--input)
-    non_repeating_options=(--message --inputs-file --log-level --color --ca-bundle --jq)
+    non_repeating_options=(--message --inputs-file --log-level --color --ca-bundle --token-file --profile --jq)
     __webex_offer_flags_options 0
 
     # Offer option value completions
@@ -1501,6 +1975,12 @@ _webex_cards_submit() {
         return
         ;;
     '--ca-bundle')
+        return
+        ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
         return
         ;;
     '--jq')
@@ -1536,7 +2016,7 @@ _webex_attachment-actions_get() {
     repeating_flags=()
     non_repeating_flags=(--verbose -v --json --jsonl --version -h --help)
     repeating_options=()
-    non_repeating_options=(--log-level --color --ca-bundle --jq)
+    non_repeating_options=(--log-level --color --ca-bundle --token-file --profile --jq)
     __webex_offer_flags_options 1
 
     # Offer option value completions
@@ -1551,6 +2031,12 @@ _webex_attachment-actions_get() {
     '--ca-bundle')
         return
         ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
     '--jq')
         return
         ;;
@@ -1561,7 +2047,7 @@ _webex_api() {
     repeating_flags=()
     non_repeating_flags=(--paginate --verbose -v --json --jsonl --version -h --help)
     repeating_options=(-f --raw-field -F --field -H --header)
-    non_repeating_options=(--input --log-level --color --ca-bundle --jq)
+    non_repeating_options=(--input --log-level --color --ca-bundle --token-file --profile --jq)
     __webex_offer_flags_options 2
 
     # Offer option value completions
@@ -1586,6 +2072,12 @@ _webex_api() {
         return
         ;;
     '--ca-bundle')
+        return
+        ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
         return
         ;;
     '--jq')

@@ -16,7 +16,7 @@ tail -n +2 "$EMULATOR_SEED" >&2
 WEBEX_ACCESS_TOKEN="$(awk -F'\t' '$1=="alice@example.com"{print $3}' "$EMULATOR_SEED")"
 export WEBEX_ACCESS_TOKEN
 webex() { "$BIN/webex" "$@"; }
-run() { printf '\n$ %s\n' "$*" >&2; "$@"; }
+run() { printf '\n$' >&2; printf ' %q' "$@" >&2; printf '\n' >&2; "$@"; }
 
 run webex people me
 ROOM_TITLE="Demo $(date +%H%M%S)"

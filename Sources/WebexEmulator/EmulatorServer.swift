@@ -20,11 +20,15 @@ public struct EmulatorConfiguration: Sendable {
     public var handleSignals: Bool
     /// Webhook retry backoff and deactivation threshold (also changeable with `PUT /_emulator/settings`).
     public var webhookDelivery: WebhookDeliverySettings
+    /// Issued token lifetimes and device-grant polling (also changeable with `PUT /_emulator/settings`).
+    public var oauth: OAuthSettings
 
     public init(
         host: String = "127.0.0.1", port: Int = 0, seed: EmulatorSeed = .default, logRequests: Bool = false,
-        handleSignals: Bool = false, webhookDelivery: WebhookDeliverySettings = WebhookDeliverySettings()
+        handleSignals: Bool = false, webhookDelivery: WebhookDeliverySettings = WebhookDeliverySettings(),
+        oauth: OAuthSettings = OAuthSettings()
     ) {
+        self.oauth = oauth
         self.host = host
         self.port = port
         self.seed = seed
@@ -66,7 +70,8 @@ public final class EmulatorServer: Sendable {
 
     public init(configuration: EmulatorConfiguration = EmulatorConfiguration()) {
         self.configuration = configuration
-        self.store = EmulatorStore(seed: configuration.seed, webhookDelivery: configuration.webhookDelivery)
+        self.store = EmulatorStore(
+            seed: configuration.seed, webhookDelivery: configuration.webhookDelivery, oauth: configuration.oauth)
     }
 
     public func run(onListening: @escaping @Sendable (EmulatorEndpoint) async -> Void = { _ in }) async throws {

@@ -20,9 +20,11 @@ struct WebexEmulatorCommand: AsyncParsableCommand {
         discussion: """
             Prints the base URL (for WEBEX_BASE_URL) as the first line on stdout, then one line per seeded \
             person: email, display name and access token, separated by tabs. Besides /v1 it answers U2C \
-            discovery (/u2c/api/v1/catalog) and read status (/conversation/api/v1). The control API for \
-            tests is under /_emulator (health, reset, people, faults, requests, deliveries, settings, \
-            contents/{id}/scan, blobs/{name}).
+            discovery (/u2c/api/v1/catalog), read status (/conversation/api/v1) and OAuth (/v1/authorize, \
+            /v1/access_token, /v1/device/authorize, /v1/device/token, /v1/jwt/login; seeded integration \
+            emulator-client / emulator-secret, guest issuer emulator-issuer). The control API for tests is \
+            under /_emulator (health, reset, people, faults, requests, deliveries, settings, \
+            contents/{id}/scan, blobs/{name}, oauth, integrations, guest-issuers, device, tokens).
             """
     )
 
@@ -47,7 +49,15 @@ struct WebexEmulatorCommand: AsyncParsableCommand {
     @Option(help: "Failed deliveries in a row after which a webhook becomes inactive.")
     var webhookFailuresBeforeInactive: Int = WebhookDeliverySettings().failuresBeforeInactive
 
+    @Option(help: ArgumentHelp("Lifetime of issued access tokens.", valueName: "seconds"))
+    var accessTokenLifetime: Int = OAuthSettings().accessTokenLifetime
+
+    @Option(help: ArgumentHelp("Lifetime of issued refresh tokens.", valueName: "seconds"))
+    var refreshTokenLifetime: Int = OAuthSettings().refreshTokenLifetime
+
     func validate() throws {
+        guard accessTokenLifetime >= 1 else { throw ValidationError("--access-token-lifetime must be at least 1.") }
+        guard refreshTokenLifetime >= 1 else { throw ValidationError("--refresh-token-lifetime must be at least 1.") }
         guard webhookRetryBaseMs >= 0 else { throw ValidationError("--webhook-retry-base-ms must not be negative.") }
         guard webhookMaxAttempts >= 1 else { throw ValidationError("--webhook-max-attempts must be at least 1.") }
         guard webhookFailuresBeforeInactive >= 1 else {
@@ -75,7 +85,8 @@ struct WebexEmulatorCommand: AsyncParsableCommand {
                 host: host, port: port, seed: seedData, logRequests: !quiet, handleSignals: true,
                 webhookDelivery: WebhookDeliverySettings(
                     retryBaseMs: webhookRetryBaseMs, maxAttempts: webhookMaxAttempts,
-                    failuresBeforeInactive: webhookFailuresBeforeInactive)))
+                    failuresBeforeInactive: webhookFailuresBeforeInactive),
+                oauth: OAuthSettings(accessTokenLifetime: accessTokenLifetime, refreshTokenLifetime: refreshTokenLifetime)))
         do {
             try await runServer(server, people: people)
         } catch {

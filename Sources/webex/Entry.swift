@@ -11,7 +11,7 @@ struct WebexCLI: AsyncParsableCommand {
         commandName: "webex",
         abstract: "Cisco Webex from the command line: people, rooms, messages, teams, webhooks and any API call.",
         discussion: """
-            Authentication: set WEBEX_ACCESS_TOKEN. Point at another server (e.g. webex-emulator) with WEBEX_BASE_URL.
+            Authentication: `webex auth login` (browser, --device or --with-token), or WEBEX_ACCESS_TOKEN, or --token-file FILE. Point at another server (e.g. webex-emulator) with WEBEX_BASE_URL.
             Output: a table on a terminal, tab-separated rows when piped; --json, --jsonl or --jq EXPR for scripts.
 
             Exit status: 0 ok; 1 API or runtime error; 2 usage error; 3 authentication missing or refused;
@@ -21,7 +21,7 @@ struct WebexCLI: AsyncParsableCommand {
             https_proxy/HTTPS_PROXY, http_proxy, ALL_PROXY, NO_PROXY.
             """,
         version: WebexConfiguration.sdkVersion,
-        subcommands: [People.self, Rooms.self, Messages.self, Memberships.self, Teams.self, TeamMemberships.self,
+        subcommands: [Auth.self, People.self, Rooms.self, Messages.self, Memberships.self, Teams.self, TeamMemberships.self,
                       Webhooks.self, Cards.self, AttachmentActions.self, API.self]
     )
 }

@@ -68,6 +68,8 @@ func runProcess(_ exe: URL, _ args: [String], env: [String: String], stdin: Data
 /// The real `webex-emulator` process on a free loopback port, stopped when released.
 final class Emulator: @unchecked Sendable {
     let process = Process()
+    /// `WEBEX_CONFIG_DIR` for every `webex` run against this emulator.
+    let configDir = TempDir()
     let baseURL: String
     /// email → token, from the lines the emulator prints at start.
     let tokens: [String: String]
@@ -120,7 +122,8 @@ final class Emulator: @unchecked Sendable {
 
     /// Runs the real `webex` binary against this emulator as `as` (an email, or nil for no token).
     func webex(_ args: [String], as user: String? = "alice@example.com", stdin: String? = nil, extraEnv: [String: String] = [:]) throws -> Result {
-        var env = ["WEBEX_BASE_URL": baseURL, "PATH": "/usr/bin:/bin", "HOME": FileManager.default.temporaryDirectory.path]
+        var env = ["WEBEX_BASE_URL": baseURL, "PATH": "/usr/bin:/bin", "HOME": FileManager.default.temporaryDirectory.path,
+                   "WEBEX_CONFIG_DIR": configDir.url.path]
         if let user { env["WEBEX_ACCESS_TOKEN"] = token(user) }
         env.merge(extraEnv) { _, b in b }
         return try runProcess(binDir.appendingPathComponent("webex"), args, env: env, stdin: stdin.map { Data($0.utf8) })
@@ -222,7 +225,8 @@ final class Background: @unchecked Sendable {
 
 extension Emulator {
     func webexInBackground(_ args: [String], as user: String? = "alice@example.com", extraEnv: [String: String] = [:]) throws -> Background {
-        var env = ["WEBEX_BASE_URL": baseURL, "PATH": "/usr/bin:/bin", "HOME": FileManager.default.temporaryDirectory.path]
+        var env = ["WEBEX_BASE_URL": baseURL, "PATH": "/usr/bin:/bin", "HOME": FileManager.default.temporaryDirectory.path,
+                   "WEBEX_CONFIG_DIR": configDir.url.path]
         if let user { env["WEBEX_ACCESS_TOKEN"] = token(user) }
         env.merge(extraEnv) { _, b in b }
         return try Background(binDir.appendingPathComponent("webex"), args, env: env)

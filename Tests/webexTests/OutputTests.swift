@@ -109,7 +109,7 @@ func roomsAPI() -> FakeAPI {
     }
 
     @Test func exitCodes() async {
-        let noToken = await run(["rooms", "list"], env: [:])
+        let noToken = await run(["rooms", "list"], env: ["WEBEX_CONFIG_DIR": "/nonexistent/webex-test"])
         #expect(noToken.status == .auth)
         #expect(noToken.stderr.contains("WEBEX_ACCESS_TOKEN"))
         let missing = await run(["rooms", "get", "Y2lzY29zcGFyazovL3VzL1JPT00vbm9wZQ"])

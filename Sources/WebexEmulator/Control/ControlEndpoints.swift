@@ -99,9 +99,15 @@ extension EmulatorStore {
     }
 
     /// `GET /_emulator/settings`: `{"webhookRetryBaseMs","webhookMaxAttempts","webhookFailuresBeforeInactive",
-    /// "webhookTimeoutMs"}`.
+    /// "webhookTimeoutMs","accessTokenLifetime","refreshTokenLifetime","deviceInterval","deviceCodeLifetime"}`.
     func controlSettings() -> Reply {
-        .json(deliverySettings.json)
+        .json(settingsJSON)
+    }
+
+    private var settingsJSON: JSONValue {
+        var members = deliverySettings.json.objectValue ?? [:]
+        members.merge(oauthSettings.json) { _, new in new }
+        return .object(members)
     }
 
     /// `PUT /_emulator/settings` with any of the members above; answers the new settings. Reset restores
@@ -109,7 +115,10 @@ extension EmulatorStore {
     func controlUpdateSettings(_ body: JSONBody) throws(APIError) -> Reply {
         var settings = deliverySettings
         try settings.update(from: body)
+        var oauthSettings = self.oauthSettings
+        try oauthSettings.update(from: body)
         deliverySettings = settings
-        return .json(settings.json)
+        self.oauthSettings = oauthSettings
+        return .json(settingsJSON)
     }
 }

@@ -7,6 +7,11 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
     public var status: HTTPResponse.Status
     public var message: String
     public var headers: [(String, String)] = []
+    /// An OAuth error code (`invalid_grant`, `authorization_pending` …): when set, the body also carries
+    /// `error` and `error_description` (RFC 6749 §5.2) next to the Webex fields.
+    public var oauthError: String? = nil
+    /// `errors[0].description` when it should differ from `message` (device polling puts the code there).
+    public var errorDescription: String? = nil
 
     public init(_ status: HTTPResponse.Status, _ message: String, headers: [(String, String)] = []) {
         self.status = status
@@ -24,12 +29,28 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
     static let unauthorized = APIError(
         .unauthorized, "The request requires a valid access token set in the Authorization request header.")
 
+    /// An OAuth error answered with both shapes, e.g. 400 `invalid_grant`.
+    static func oauth(
+        _ status: HTTPResponse.Status, _ error: String, _ message: String, descriptionIsCode: Bool = false,
+        headers: [(String, String)] = []
+    ) -> APIError {
+        var e = APIError(status, message, headers: headers)
+        e.oauthError = error
+        if descriptionIsCode { e.errorDescription = error }
+        return e
+    }
+
     func body(trackingId: String) -> JSONValue {
-        [
+        var members: [String: JSONValue] = [
             "message": .string(message),
-            "errors": [["description": .string(message)]],
+            "errors": [["description": .string(errorDescription ?? message)]],
             "trackingId": .string(trackingId),
         ]
+        if let oauthError {
+            members["error"] = .string(oauthError)
+            members["error_description"] = .string(message)
+        }
+        return .object(members)
     }
 
     /// A default message for a bare status (used by injected faults).

@@ -160,6 +160,10 @@ struct EmulatorResponder: HTTPResponder {
                 try Self.allow(apiRequest, "GET")
                 return makeResponse(.json(EmulatorStore.u2cCatalog(host: apiRequest.host)), request: apiRequest, trackingId: trackingId)
             }
+            // OAuth (authorize, token, device grant, guest JWT) needs no bearer token.
+            if service == .hydra, let reply = try await routeOAuth(apiRequest) {
+                return makeResponse(reply, request: apiRequest, trackingId: trackingId)
+            }
             guard let viewer = await authenticate(request) else { throw APIError.unauthorized }
             let reply: Reply
             switch service {
@@ -218,6 +222,32 @@ struct EmulatorResponder: HTTPResponder {
         let method = req.method == "HEAD" ? "GET" : req.method
         guard allowed.contains(method) else {
             throw APIError(.methodNotAllowed, "\(req.method) is not supported on \(req.path).")
+        }
+    }
+
+    /// The `/v1` OAuth endpoints (reference §6), or nil for any other path.
+    private func routeOAuth(_ req: APIRequest) async throws(APIError) -> Reply? {
+        switch req.segments {
+        case ["authorize"]:
+            try Self.allow(req, "GET")
+            return try await store.authorize(req)
+        case ["access_token"]:
+            try Self.allow(req, "POST")
+            return try await store.accessToken(req)
+        case ["device", "authorize"]:
+            try Self.allow(req, "POST")
+            return try await store.deviceAuthorize(req)
+        case ["device", "token"]:
+            try Self.allow(req, "POST")
+            return try await store.deviceToken(req)
+        case ["device", "verify"]:
+            try Self.allow(req, "GET")
+            return await store.deviceVerifyPage(req)
+        case ["jwt", "login"]:
+            try Self.allow(req, "POST")
+            return try await store.jwtLogin(req)
+        default:
+            return nil
         }
     }
 
@@ -425,6 +455,39 @@ struct EmulatorResponder: HTTPResponder {
             try methods("GET", "PUT")
             if method == "GET" { return await store.controlSettings() }
             return try await store.controlUpdateSettings(req.json())
+        case "oauth" where s.count == 1:
+            try methods("GET")
+            return await store.controlOAuth()
+        case "oauth" where s.count == 2 && s[1] == "approver":
+            try methods("PUT", "POST")
+            return try await store.controlSetApprover(req.json())
+        case "oauth" where s.count == 2 && s[1] == "deny":
+            try methods("PUT", "POST")
+            return try await store.controlSetDeny(req.json())
+        case "integrations" where s.count == 1:
+            try methods("POST")
+            return try await store.controlAddIntegration(req.json())
+        case "guest-issuers" where s.count == 1:
+            try methods("POST")
+            return try await store.controlAddGuestIssuer(req.json())
+        case "device" where s.count == 1:
+            try methods("GET")
+            return await store.controlListDevices()
+        case "device" where s.count == 2 && s[1] == "approve":
+            try methods("POST")
+            return try await store.controlApproveDevice(req.json())
+        case "device" where s.count == 2 && s[1] == "deny":
+            try methods("POST")
+            return try await store.controlDenyDevice(req.json())
+        case "tokens" where s.count == 1:
+            try methods("GET")
+            return await store.controlListTokens()
+        case "tokens" where s.count == 2 && s[1] == "revoke":
+            try methods("POST")
+            return try await store.controlRevokeToken(req.json())
+        case "tokens" where s.count == 2 && s[1] == "expire":
+            try methods("POST")
+            return try await store.controlExpireToken(req.json())
         case "contents" where s.count == 3 && s[2] == "scan":
             try methods("PUT", "POST")
             return try await store.controlSetScan(contentId: s[1], req.json())

@@ -28,6 +28,11 @@ public actor EmulatorStore {
     var deliverySettings: WebhookDeliverySettings
     let configuredDeliverySettings: WebhookDeliverySettings
     var faults = FaultList()
+    /// Integrations, guest issuers, authorization codes, issued tokens and device codes (`OAuth/`).
+    var oauth = OAuthState.seeded
+    /// Token lifetimes and device polling rules (control API `PUT /_emulator/settings`).
+    var oauthSettings: OAuthSettings
+    let configuredOAuthSettings: OAuthSettings
     var requestLog: [RequestLogEntry] = []
     private var seqCounter = 0
     /// Sends webhook deliveries in the background, in order per webhook.
@@ -38,15 +43,21 @@ public actor EmulatorStore {
     /// Delivery log cap.
     static let deliveryLogLimit = 10_000
 
-    public init(seed: EmulatorSeed = .default, webhookDelivery: WebhookDeliverySettings = WebhookDeliverySettings()) {
+    public init(
+        seed: EmulatorSeed = .default, webhookDelivery: WebhookDeliverySettings = WebhookDeliverySettings(),
+        oauth: OAuthSettings = OAuthSettings()
+    ) {
         self.seed = seed
+        self.oauthSettings = oauth
+        self.configuredOAuthSettings = oauth
         self.deliverySettings = webhookDelivery
         self.configuredDeliverySettings = webhookDelivery
         self.org = Organization(uuid: HydraID.stableUUID("org:" + seed.orgDisplayName), displayName: seed.orgDisplayName, created: WebexDate.now())
         Self.load(seed, into: &self.org, people: &self.people, tokens: &self.tokens, seq: &self.seqCounter)
     }
 
-    /// Back to the seed: seeded people and tokens only; no rooms, messages, contents, blobs, faults or log.
+    /// Back to the seed: seeded people and tokens only; no rooms, messages, contents, blobs, faults or log;
+    /// OAuth back to the seeded integration and guest issuer, with no issued tokens, codes or device codes.
     public func reset() {
         people = [:]
         tokens = [:]
@@ -64,6 +75,8 @@ public actor EmulatorStore {
         dispatcher.cancelAll()
         faults.removeAll()
         requestLog = []
+        oauth = .seeded
+        oauthSettings = configuredOAuthSettings
         seqCounter = 0
         Self.load(seed, into: &org, people: &people, tokens: &tokens, seq: &seqCounter)
     }
@@ -103,8 +116,12 @@ public actor EmulatorStore {
 
     // MARK: People
 
+    /// The person a bearer token belongs to: a seeded (never expiring) token, or an issued access token that
+    /// is neither expired nor revoked.
     func authenticate(token: String) -> Person? {
-        tokens[token].flatMap { people[$0] }
+        if let uuid = tokens[token] { return people[uuid] }
+        guard let issued = oauth.tokens[token], issued.kind == .access, issued.isValid(at: Date()) else { return nil }
+        return people[issued.personUUID]
     }
 
     func person(email: String) -> Person? {

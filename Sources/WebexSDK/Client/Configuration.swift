@@ -6,6 +6,8 @@ public protocol TokenSource: Sendable {
     func accessToken() async throws(WebexError) -> String
     /// Names the source (for `auth status` and error messages); never the token itself.
     var sourceDescription: String { get }
+    /// Called after the API refused `rejected` (401): a fresh token, or nil when this source cannot refresh.
+    func refresh(rejected: String) async throws(WebexError) -> String?
 }
 
 /// A fixed token, e.g. from `WEBEX_ACCESS_TOKEN`.

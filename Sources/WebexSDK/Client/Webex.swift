@@ -22,6 +22,7 @@ public final class Webex: Sendable {
     public var teamMemberships: TeamMembershipsAPI { TeamMembershipsAPI(client: self) }
     public var webhooks: WebhooksAPI { WebhooksAPI(client: self) }
     public var attachmentActions: AttachmentActionsAPI { AttachmentActionsAPI(client: self) }
+    public var oauth: OAuthAPI { OAuthAPI(client: self) }
 
     var logger: any WebexLogger { configuration.logger }
 
@@ -59,35 +60,44 @@ public final class Webex: Sendable {
     // MARK: Sending
 
     /// Sends a request with the token, a `trackingid` and the retry policy. Non-2xx answers throw `.api`.
-    public func send(_ request: HTTPRequest, progress: ProgressHandler? = nil) async throws(WebexError) -> HTTPResponse {
+    public func send(_ request: HTTPRequest, progress: ProgressHandler? = nil, authenticate: Bool = true) async throws(WebexError) -> HTTPResponse {
         try URLPolicy.check(request.url)
         guard isTrusted(request.url) else {
             throw .insecureURL("refusing to send the access token to \(request.url.host ?? "?"): it is not the API host \(configuration.baseURL.host ?? "?")")
         }
-        let token = try await configuration.tokenSource.accessToken()
+        var token = authenticate ? try await configuration.tokenSource.accessToken() : ""
+        var refreshedAfter401 = false
         let seq = sequence.wrappingAdd(1, ordering: .relaxed).newValue
         let trackingBase = "\(configuration.trackingIdPrefix)_\(seq)"
         let policy = configuration.retryPolicy
         var attempt = 1
         while true {
             var req = request
-            req.headers.set("Authorization", "Bearer \(token)")
+            if authenticate { req.headers.set("Authorization", "Bearer \(token)") }
             req.headers.set("trackingid", attempt == 1 ? trackingBase : "\(trackingBase)+\(attempt - 1)")
             if req.headers["Accept"] == nil { req.headers.set("Accept", "application/json") }
             logRequest(req)
             let started = ContinuousClock.now
             let outcome: RetryPolicy.Outcome
             let failure: WebexError
-            do {
-                let response = try await configuration.transport.send(req, progress: progress)
-                logResponse(response, req, elapsed: ContinuousClock.now - started)
-                if response.isSuccess { return response }
-                outcome = .status(response.status, retryAfter: response.headers["Retry-After"])
-                failure = .api(APIError(response: response, method: req.method, url: req.url.absoluteString))
-            } catch {
+            switch await sendOnce(req, progress: progress) {
+            case .failure(let error):
                 logger.log(.debug, "✗ \(req.method) \(Redact.url(req.url.absoluteString)): \(error.message)")
                 outcome = .transport(error.kind)
                 failure = .transport(error)
+            case .success(let response):
+                logResponse(response, req, elapsed: ContinuousClock.now - started)
+                if response.isSuccess { return response }
+                // A refused token is refreshed once (if the source can) and the request replayed once.
+                if response.status == 401, authenticate, !refreshedAfter401,
+                   let fresh = try await configuration.tokenSource.refresh(rejected: token) {
+                    refreshedAfter401 = true
+                    token = fresh
+                    logger.log(.info, "access token refused; refreshed it and retrying \(req.method) \(Redact.url(req.url.absoluteString))")
+                    continue
+                }
+                outcome = .status(response.status, retryAfter: response.headers["Retry-After"])
+                failure = .api(APIError(response: response, method: req.method, url: req.url.absoluteString))
             }
             switch policy.decide(method: req.method, outcome: outcome, attempt: attempt) {
             case .giveUp:
@@ -100,6 +110,10 @@ public final class Webex: Sendable {
                 attempt += 1
             }
         }
+    }
+
+    private func sendOnce(_ req: HTTPRequest, progress: ProgressHandler?) async -> Result<HTTPResponse, TransportError> {
+        do { return .success(try await configuration.transport.send(req, progress: progress)) } catch { return .failure(error) }
     }
 
     /// The token goes only to the API host, the U2C host and the services U2C named.
@@ -129,7 +143,7 @@ public final class Webex: Sendable {
 
     static func preview(_ body: Data) -> String {
         let limit = 4096
-        let text = String(decoding: body.prefix(limit), as: UTF8.self)
+        let text = Redact.body(String(decoding: body.prefix(limit), as: UTF8.self))
         return body.count > limit ? text + "… (\(body.count) bytes)" : text
     }
 

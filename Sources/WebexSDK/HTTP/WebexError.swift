@@ -12,11 +12,14 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
     /// The `trackingId` from the body or the response header; quote it to Webex support.
     public var trackingId: String?
     public var retryAfter: String?
+    /// An OAuth error code (`invalid_grant`, `authorization_pending` …) from token endpoints.
+    public var oauthErrorCode: String?
 
     public init(status: Int, method: HTTPMethod, url: String, message: String?, descriptions: [String],
-                trackingId: String?, retryAfter: String? = nil) {
+                trackingId: String?, retryAfter: String? = nil, oauthErrorCode: String? = nil) {
         self.status = status; self.method = method; self.url = url; self.message = message
         self.descriptions = descriptions; self.trackingId = trackingId; self.retryAfter = retryAfter
+        self.oauthErrorCode = oauthErrorCode
     }
 
     /// Builds the error from a response, reading the body shape `{"message","errors":[{"description"}],"trackingId"}`.
@@ -24,6 +27,7 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         var message: String?
         var descriptions: [String] = []
         var tracking = response.headers["trackingId"]
+        var oauth: String?
         if let obj = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any] {
             for key in ["message", "error", "errorString", "msg"] {
                 if let m = obj[key] as? String, !m.isEmpty { message = m; break }
@@ -32,9 +36,11 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
                 descriptions = errs.compactMap { $0["description"] as? String }.filter { !$0.isEmpty && $0 != message }
             }
             if let t = obj["trackingId"] as? String { tracking = t }
+            oauth = obj["error"] as? String
+            if message == nil, let d = obj["error_description"] as? String { message = d }
         }
         self.init(status: response.status, method: method, url: url, message: message, descriptions: descriptions,
-                  trackingId: tracking, retryAfter: response.headers["Retry-After"])
+                  trackingId: tracking, retryAfter: response.headers["Retry-After"], oauthErrorCode: oauth)
     }
 
     public var statusText: String {
@@ -79,12 +85,14 @@ public enum WebexError: Error, Sendable, CustomStringConvertible {
     case notFound(String)
     /// The API answered 2xx with a body this SDK cannot read.
     case invalidResponse(String)
+    /// Stored credentials can no longer be refreshed; the text names the command that logs in again.
+    case authExpired(String)
 
     public var description: String {
         switch self {
         case .api(let e): e.description
         case .transport(let e): "request failed: \(e.message) (\(Redact.url(e.url)))"
-        case .missingToken(let m), .insecureURL(let m), .invalidArgument(let m), .notFound(let m): m
+        case .missingToken(let m), .insecureURL(let m), .invalidArgument(let m), .notFound(let m), .authExpired(let m): m
         case .invalidResponse(let m): "unexpected response: \(m)"
         }
     }
@@ -96,6 +104,20 @@ public enum WebexError: Error, Sendable, CustomStringConvertible {
 public enum Redact {
     /// Query parameters that can carry secrets are replaced by `REDACTED`.
     static let secretParams: Set<String> = ["access_token", "token", "code", "client_secret", "refresh_token", "password"]
+
+    /// A request or response body safe to show: token, code and secret values are replaced, in JSON
+    /// (`"access_token":"…"`) and in forms (`refresh_token=…`).
+    public static func body(_ text: String) -> String {
+        let keys = "access_token|refresh_token|token|client_secret|code|code_verifier|device_code|secret|password|jwt"
+        var out = text
+        let rules = [("(\"(?:\(keys))\"\\s*:\\s*)\"[^\"]*\"", "$1\"REDACTED\""), ("((?:^|&)(?:\(keys))=)[^&\\s]*", "$1REDACTED")]
+        for (pattern, template) in rules {
+            if let re = try? NSRegularExpression(pattern: pattern) {
+                out = re.stringByReplacingMatches(in: out, range: NSRange(out.startIndex..., in: out), withTemplate: template)
+            }
+        }
+        return out
+    }
 
     public static func url(_ string: String) -> String {
         guard var comps = URLComponents(string: string), let items = comps.queryItems, !items.isEmpty else { return string }

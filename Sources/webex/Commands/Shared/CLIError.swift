@@ -33,7 +33,7 @@ enum ErrorReport {
         case let e as CLIError: return e.status
         case let e as WebexError:
             switch e {
-            case .missingToken: return .auth
+            case .missingToken, .authExpired: return .auth
             case .notFound: return .notFound
             case .invalidArgument, .insecureURL: return .usage
             case .api(let api):

@@ -28,6 +28,36 @@ struct GlobalOptions: ParsableArguments {
     var color: ColorMode = .auto
     @Option(help: ArgumentHelp("Trust this PEM CA bundle in addition to the system's (or WEBEX_CA_BUNDLE).", valueName: "file"))
     var caBundle: String?
+    @Option(help: ArgumentHelp("Read the access token from this file (first in line, before WEBEX_ACCESS_TOKEN and profiles).", valueName: "file"))
+    var tokenFile: String?
+    @Option(help: ArgumentHelp("Use this profile's stored login (or WEBEX_PROFILE; default: the active profile).", valueName: "name"))
+    var profile: String?
+
+    /// `--token-file`, then `WEBEX_ACCESS_TOKEN`, then the profile's stored credentials.
+    func tokenSource(env: [String: String], baseURL: URL, transport: (any HTTPTransport)?) throws -> any TokenSource {
+        if let tokenFile {
+            guard let d = FileManager.default.contents(atPath: tokenFile) else { throw CLIError.usage("cannot read --token-file \(tokenFile)") }
+            let t = String(decoding: d, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !t.isEmpty else { throw CLIError.usage("--token-file \(tokenFile) is empty") }
+            var st = stat()
+            if stat(tokenFile, &st) == 0, st.st_mode & 0o077 != 0 {
+                CLIContext.current.io.err("warning: \(tokenFile) is readable by other users; chmod 600 it\n")
+            }
+            return StaticTokenSource(token: t, sourceDescription: "--token-file \(tokenFile)")
+        }
+        if let t = env["WEBEX_ACCESS_TOKEN"]?.trimmingCharacters(in: .whitespacesAndNewlines), !t.isEmpty {
+            return StaticTokenSource(token: t, sourceDescription: "WEBEX_ACCESS_TOKEN")
+        }
+        let store = CredentialStore(directory: CredentialStore.defaultDirectory(environment: env))
+        return ProfileTokenSource(store: store, profile: try profileName(env: env, store: store), baseURL: baseURL, transport: transport)
+    }
+
+    /// `--profile`, `WEBEX_PROFILE`, the active profile, or `default`.
+    func profileName(env: [String: String], store: CredentialStore) throws -> String {
+        let name = profile ?? env["WEBEX_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? store.activeProfile() ?? "default"
+        try CredentialStore.validate(profile: name)
+        return name
+    }
 
     func validate() throws {
         if let l = logLevel, LogLevel(name: l) == nil {
@@ -63,18 +93,9 @@ struct GlobalOptions: ParsableArguments {
         let env = ctx.environment
         applyColor(ctx.io, env)
         let level = try effectiveLogLevel(env)
-        let token: any TokenSource
-        if let t = env["WEBEX_ACCESS_TOKEN"]?.trimmingCharacters(in: .whitespacesAndNewlines), !t.isEmpty {
-            token = StaticTokenSource(token: t, sourceDescription: "WEBEX_ACCESS_TOKEN")
-        } else {
-            token = MissingTokenSource(hint: """
-                no access token: set WEBEX_ACCESS_TOKEN
-                hint: get a token at https://developer.webex.com (or a bot's token), then without leaving it in your shell history:
-                  read -rs WEBEX_ACCESS_TOKEN && export WEBEX_ACCESS_TOKEN
-                """)
-        }
         let io = ctx.io
         let baseURL = try WebexConfiguration.baseURL(environment: env)
+        let token = try tokenSource(env: env, baseURL: baseURL, transport: ctx.transport)
         var config = WebexConfiguration(
             baseURL: baseURL,
             tokenSource: token,
