@@ -211,12 +211,15 @@ _webex_auth_login() {
     repeating_flags=()
     non_repeating_flags=(--with-token --device --no-browser --verbose -v --version -h --help)
     repeating_options=()
-    non_repeating_options=(--client-id --client-secret-file --scope --port --timeout --log-level --color --ca-bundle --token-file --profile)
+    non_repeating_options=(--client-id --client-secret --client-secret-file --scope --port --timeout --log-level --color --ca-bundle --token-file --profile)
     __webex_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '--client-id')
+        return
+        ;;
+    '--client-secret')
         return
         ;;
     '--client-secret-file')

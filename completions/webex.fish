@@ -26,7 +26,7 @@ function __webex_parse_tokens -S
             __webex_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
             case 'login'
-                __webex_parse_subcommand 0 'with-token' 'device' 'client-id=' 'client-secret-file=' 'scope=' 'no-browser' 'port=' 'timeout=' 'v/verbose' 'log-level=' 'color=' 'ca-bundle=' 'token-file=' 'profile=' 'version' 'h/help'
+                __webex_parse_subcommand 0 'with-token' 'device' 'client-id=' 'client-secret=' 'client-secret-file=' 'scope=' 'no-browser' 'port=' 'timeout=' 'v/verbose' 'log-level=' 'color=' 'ca-bundle=' 'token-file=' 'profile=' 'version' 'h/help'
             case 'guest'
                 __webex_parse_subcommand 0 'issuer=' 'secret=' 'secret-file=' 'name=' 'subject=' 'jwt=' 'v/verbose' 'log-level=' 'color=' 'ca-bundle=' 'token-file=' 'profile=' 'version' 'h/help'
             case 'status'
@@ -237,6 +237,7 @@ complete -c 'webex' -n '__webex_should_offer_completions_for_positional "webex a
 complete -c 'webex' -n '__webex_should_offer_completions_for_flags_or_options "webex auth login" with-token' -l 'with-token' -d 'Read an access token from standard input.'
 complete -c 'webex' -n '__webex_should_offer_completions_for_flags_or_options "webex auth login" device' -l 'device' -d 'Use the device authorization grant (no browser on this machine).'
 complete -c 'webex' -n '__webex_should_offer_completions_for_flags_or_options "webex auth login" client-id' -l 'client-id' -d 'The integration\'s client id (or WEBEX_CLIENT_ID).' -rfka ''
+complete -c 'webex' -n '__webex_should_offer_completions_for_flags_or_options "webex auth login" client-secret' -l 'client-secret' -d 'The integration\'s client secret (visible in ps; prefer WEBEX_CLIENT_SECRET or --client-secret-file).' -rfka ''
 complete -c 'webex' -n '__webex_should_offer_completions_for_flags_or_options "webex auth login" client-secret-file' -l 'client-secret-file' -d 'Read the client secret from this file (or WEBEX_CLIENT_SECRET).' -rfka ''
 complete -c 'webex' -n '__webex_should_offer_completions_for_flags_or_options "webex auth login" scope' -l 'scope' -d 'Space-separated scopes to ask for.' -rfka ''
 complete -c 'webex' -n '__webex_should_offer_completions_for_flags_or_options "webex auth login" no-browser' -l 'no-browser' -d 'Do not try to open a browser; just print the URL.'

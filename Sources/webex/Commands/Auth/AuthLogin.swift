@@ -23,6 +23,7 @@ struct AuthLogin: AsyncParsableCommand {
     @Flag(help: "Read an access token from standard input.") var withToken = false
     @Flag(help: "Use the device authorization grant (no browser on this machine).") var device = false
     @Option(help: "The integration's client id (or WEBEX_CLIENT_ID).") var clientId: String?
+    @Option(help: ArgumentHelp("The integration's client secret (visible in ps; prefer WEBEX_CLIENT_SECRET or --client-secret-file).", valueName: "secret")) var clientSecret: String?
     @Option(help: ArgumentHelp("Read the client secret from this file (or WEBEX_CLIENT_SECRET).", valueName: "file")) var clientSecretFile: String?
     @Option(help: "Space-separated scopes to ask for.") var scope = "spark:all"
     @Flag(help: "Do not try to open a browser; just print the URL.") var noBrowser = false
@@ -32,6 +33,7 @@ struct AuthLogin: AsyncParsableCommand {
 
     func validate() throws {
         if withToken && device { throw ValidationError("--with-token and --device cannot be used together") }
+        if clientSecret != nil && clientSecretFile != nil { throw ValidationError("give --client-secret or --client-secret-file, not both") }
         if !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535") }
     }
 
@@ -44,7 +46,7 @@ struct AuthLogin: AsyncParsableCommand {
             try await a.finish(Credentials(accessToken: token, grant: "token"), globals: globals)
             return
         }
-        let oauthClient = try a.oauthClient(id: clientId, secret: nil, secretFile: clientSecretFile)
+        let oauthClient = try a.oauthClient(id: clientId, secret: clientSecret, secretFile: clientSecretFile)
         let api = try a.client(globals).oauth
         let response = device ? try await deviceFlow(a, api, oauthClient) : try await browserFlow(a, api, oauthClient)
         try await a.finish(Credentials(response, client: oauthClient, grant: device ? "device" : "authorization_code",
