@@ -58,7 +58,7 @@ enum ErrorReport {
             case .api(let api):
                 lines = ["error: \(api.description)"]
                 switch api.status {
-                case 401: lines.append("hint: the access token was refused; check WEBEX_ACCESS_TOKEN (personal tokens expire after 12 hours)")
+                case 401: lines.append("hint: the access token was refused; `webex auth status` shows which one is used (log in again with `webex auth login`; personal tokens from developer.webex.com expire after 12 hours)")
                 case 403: lines.append("hint: your account is not allowed to do this (moderator rights, a locked room, or a bot limit)")
                 case 404: lines.append("hint: check the ID; you only see rooms and messages of rooms you are a member of")
                 case 429: lines.append("hint: Webex is rate limiting this token; wait a minute and try again")
