@@ -6,7 +6,7 @@ export PATH="/opt/swift/usr/bin:$PATH"
 step() { printf '\n==> %s\n' "$*" >&2; }
 
 # Debian packages the build and the tests need (C libraries from Debian, jq for script checks).
-APT_PACKAGES=(libcurl4-openssl-dev libssl-dev libjq-dev pkg-config jq curl python3-venv)
+APT_PACKAGES=(libcurl4-openssl-dev libssl-dev libjq-dev pkg-config jq curl openssl python3-venv)
 
 ensure_apt() {
     local missing=()
