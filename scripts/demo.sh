@@ -25,7 +25,10 @@ run webex messages send --room "$ROOM_TITLE" --markdown "**Build passed** on \`m
 REPORT="$(mktemp --suffix=.txt)"; printf 'demo report\nall green\n' >"$REPORT"
 run webex messages send --room "$ROOM_TITLE" --text "the report" --file "$REPORT" --jq '.files[0]'
 run webex messages send --to bob@example.com --text "hello Bob, a direct message" --jq .roomType
-run webex rooms list
+# The table a person sees on a terminal (WEBEX_FORCE_TTY keeps it when this script's output is piped),
+# then the tab-separated rows a script gets.
+WEBEX_FORCE_TTY=120 NO_COLOR=1 run webex rooms list
+WEBEX_FORCE_TTY=120 NO_COLOR=1 run webex messages list --room "$ROOM_TITLE"
 run webex messages list --room "$ROOM_TITLE"
 run webex messages list --room "$ROOM_TITLE" --json --jq '[.[] | {from: .personEmail, text}]'
 run webex rooms list --jq '.[] | select(.type == "group") | .title'

@@ -107,6 +107,9 @@ def main():
                           ("WEBEX_BASE_URL", "API base URL, default https://webexapis.com/v1; plain http only to loopback"),
                           ("WEBEX_LOG_LEVEL", "silent, error, warn, log, info, debug or trace"),
                           ("WEBEX_CA_BUNDLE", "extra PEM CA bundle to trust"),
+                          ("WEBEX_PROFILE", "the stored login to use (see webex auth)"),
+                          ("WEBEX_CONFIG_DIR", "where stored logins live, default $XDG_CONFIG_HOME/webex"),
+                          ("WEBEX_FORCE_TTY", "terminal layout (tables) even when piped; a number sets the width"),
                           ("NO_COLOR", "disables colour"),
                           ("https_proxy, HTTPS_PROXY, http_proxy, ALL_PROXY, NO_PROXY", "proxies, as libcurl reads them")]:
         w(".TP")

@@ -145,6 +145,14 @@ func roomsAPI() -> FakeAPI {
         #expect(!r.stdout.contains("SUPERSECRET"))
     }
 
+    @Test func forcedTerminalWhenPiped() {
+        let io = IOStreams.system(environment: ["WEBEX_FORCE_TTY": "123"])
+        #expect(io.stdoutIsTTY)
+        #expect(io.terminalWidth == 123)
+        // Under `swift test` stdout is not a terminal.
+        #expect(!IOStreams.system(environment: [:]).stdoutIsTTY || isatty(1) == 1)
+    }
+
     @Test func jsonFlagRewrite() {
         #expect(Main.rewrite(["rooms", "list", "--json=id,title"]) == ["rooms", "list", "--json", "--json-fields", "id,title"])
         #expect(Main.rewrite(["api", "GET", "x", "--", "--json=a"]) == ["api", "GET", "x", "--", "--json=a"])

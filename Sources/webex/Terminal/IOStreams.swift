@@ -30,15 +30,18 @@ final class IOStreams: @unchecked Sendable {
         self.writeOut = writeOut; self.writeErr = writeErr; self.readIn = readIn
     }
 
-    /// The process's real streams. `TERM=dumb` counts as not a terminal.
+    /// The process's real streams. `TERM=dumb` counts as not a terminal; `WEBEX_FORCE_TTY` (optionally a
+    /// column count) gives terminal output (tables, relative times) even when piped, as gh's GH_FORCE_TTY does.
     static func system(environment env: [String: String]) -> IOStreams {
         let dumb = env["TERM"] == "dumb"
-        let outTTY = isatty(1) == 1 && !dumb
+        let forced = env["WEBEX_FORCE_TTY"].flatMap { $0.isEmpty ? nil : $0 }
+        let outTTY = (isatty(1) == 1 && !dumb) || forced != nil
         let errTTY = isatty(2) == 1 && !dumb
         var width = 80
         var ws = winsize()
         if outTTY, ioctl(1, UInt(TIOCGWINSZ), &ws) == 0, ws.ws_col > 0 { width = Int(ws.ws_col) }
         if let cols = env["COLUMNS"].flatMap(Int.init), cols > 0 { width = cols }
+        if let cols = forced.flatMap(Int.init), cols > 0 { width = cols }
         return IOStreams(stdoutIsTTY: outTTY, stderrIsTTY: errTTY, stdinIsTTY: isatty(0) == 1, colorEnabled: outTTY,
                          terminalWidth: width,
                          writeOut: { writeAll(1, $0) }, writeErr: { writeAll(2, $0) },
