@@ -91,7 +91,7 @@ public struct OAuthAPI: Sendable {
         } catch {
             guard case .api(let e) = error else { throw error }
             if e.status == 428 { return .pending }
-            switch e.oauthError {
+            switch e.oauthErrorCode {
             case "authorization_pending": return .pending
             case "slow_down": return .slowDown
             case "access_denied": return .denied
@@ -142,9 +142,4 @@ public struct OAuthAPI: Sendable {
         let body = fields.sorted { $0.key < $1.key }.map { "\(Webex.encodeQuery($0.key))=\(Webex.encodeQuery($0.value))" }.joined(separator: "&")
         return HTTPRequest(method: .post, url: url, body: .data(Data(body.utf8), contentType: "application/x-www-form-urlencoded"))
     }
-}
-
-extension APIError {
-    /// The OAuth `error` code of a token-endpoint answer (`invalid_grant`, `slow_down` …), when present.
-    public var oauthError: String? { oauthErrorCode }
 }

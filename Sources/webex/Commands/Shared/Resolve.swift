@@ -5,21 +5,8 @@ import WebexSDK
 enum Resolve {
     /// A room ID, or an exact room title among the rooms you are in.
     static func room(_ value: String, client: Webex) async throws -> String {
-        if let id = HydraID(value) {
-            guard id.type == HydraID.room else {
-                throw CLIError.usage("'\(value)' is a \(id.type) ID, not a room ID")
-            }
-            return value
-        }
-        var matches: [Room] = []
-        for try await room in client.rooms.list() where room.title == value { matches.append(room) }
-        switch matches.count {
-        case 0: throw CLIError.notFound("no room titled '\(value)' among your rooms; `webex rooms list` shows them (titles match exactly)")
-        case 1: return matches[0].id
-        default:
-            let list = matches.map { "  \($0.id)  \($0.type ?? "")  last active \($0.lastActivity.map(WebexDate.format) ?? "-")" }
-            throw CLIError.usage("\(matches.count) rooms are titled '\(value)'; give the room ID instead:\n" + list.joined(separator: "\n"))
-        }
+        try await byIDOrName(value, type: HydraID.room, noun: "room", list: client.rooms.list(), id: \.id, name: \.title,
+                             describe: { "\($0.id)  \($0.type ?? "")  last active \($0.lastActivity.map(WebexDate.format) ?? "-")" })
     }
 
     /// An email address or a person ID.
@@ -43,17 +30,24 @@ enum Resolve {
 
     /// A team ID, or the exact name of one of your teams.
     static func team(_ value: String, client: Webex) async throws -> String {
+        try await byIDOrName(value, type: HydraID.team, noun: "team", list: client.teams.list(), id: \.id, name: \.name, describe: { $0.id })
+    }
+
+    /// An ID of `type`, or the exact name of one item of `list` (none → not found; several → the candidates).
+    static func byIDOrName<T: WebexModel>(_ value: String, type: String, noun: String, list: PagedSequence<T>, id: KeyPath<T, String>,
+                                          name: KeyPath<T, String?>, describe: (T) -> String) async throws -> String {
         if let id = HydraID(value) {
-            guard id.type == HydraID.team else { throw CLIError.usage("'\(value)' is a \(id.type) ID, not a team ID") }
+            guard id.type == type else { throw CLIError.usage("'\(value)' is a \(id.type) ID, not a \(noun) ID") }
             return value
         }
-        var matches: [Team] = []
-        for try await team in client.teams.list() where team.name == value { matches.append(team) }
+        var matches: [T] = []
+        for try await item in list where item[keyPath: name] == value { matches.append(item) }
         switch matches.count {
-        case 0: throw CLIError.notFound("no team named '\(value)' among your teams; `webex teams list` shows them")
-        case 1: return matches[0].id
+        case 0: throw CLIError.notFound("no \(noun) titled '\(value)' among your \(noun)s; `webex \(noun)s list` shows them (titles match exactly)")
+        case 1: return matches[0][keyPath: id]
         default:
-            throw CLIError.usage("\(matches.count) teams are named '\(value)'; give the team ID instead:\n" + matches.map { "  \($0.id)" }.joined(separator: "\n"))
+            throw CLIError.usage("\(matches.count) \(noun)s are titled '\(value)'; give the \(noun) ID instead:\n"
+                                 + matches.map { "  " + describe($0) }.joined(separator: "\n"))
         }
     }
 
