@@ -53,8 +53,9 @@ public struct EmulatorEndpoint: Sendable, Equatable {
 }
 
 /// A Webex-compatible server, built on Hummingbird: REST (people, rooms, memberships, messages, files,
-/// teams, team memberships, attachment actions, webhooks with background delivery), U2C discovery and
-/// the conversation service's read status, plus a control API for tests.
+/// teams, team memberships, attachment actions, webhooks with background delivery), U2C discovery,
+/// the conversation service's read status, WDM device registration and the Mercury events websocket
+/// (`conversation.activity` for every change), plus a control API for tests.
 ///
 /// ```swift
 /// let server = EmulatorServer(configuration: .init(port: 0))
@@ -81,6 +82,7 @@ public final class EmulatorServer: Sendable {
         let responder = EmulatorResponder(store: store, logger: RequestLogger(enabled: configuration.logRequests))
         let app = Application(
             responder: responder,
+            server: .emulator(store: store),
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port)),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
@@ -93,8 +95,9 @@ public final class EmulatorServer: Sendable {
         group.withLock { $0 = serviceGroup }
         defer {
             group.withLock { $0 = nil }
-            // No webhook deliveries outlive the server.
+            // No webhook deliveries or websockets outlive the server.
             store.dispatcher.cancelAll()
+            store.mercury.drop(where: { _ in true })
         }
         guard configuration.handleSignals else {
             try await serviceGroup.run()

@@ -8,7 +8,7 @@ import Glibc
 import Darwin
 #endif
 
-/// `webex-emulator`: a Webex-compatible REST server for offline use and tests.
+/// `webex-emulator`: a Webex-compatible server (REST, events websocket, OAuth) for offline use and tests.
 ///
 /// stdout: first line the base URL (`http://<host>:<port>/v1`), then one line per seeded person,
 /// `<email>\t<displayName>\t<token>`. Everything else goes to stderr.
@@ -16,15 +16,18 @@ import Darwin
 struct WebexEmulatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "webex-emulator",
-        abstract: "Run a local Webex-compatible REST server.",
+        abstract: "Run a local Webex-compatible server (REST, events websocket, OAuth).",
         discussion: """
             Prints the base URL (for WEBEX_BASE_URL) as the first line on stdout, then one line per seeded \
             person: email, display name and access token, separated by tabs. Besides /v1 it answers U2C \
-            discovery (/u2c/api/v1/catalog), read status (/conversation/api/v1) and OAuth (/v1/authorize, \
-            /v1/access_token, /v1/device/authorize, /v1/device/token, /v1/jwt/login; seeded integration \
-            emulator-client / emulator-secret, guest issuer emulator-issuer). The control API for tests is \
-            under /_emulator (health, reset, people, faults, requests, deliveries, settings, \
-            contents/{id}/scan, blobs/{name}, oauth, integrations, guest-issuers, device, tokens).
+            discovery (/u2c/api/v1/catalog), read status (/conversation/api/v1), WDM device registration \
+            (/wdm/api/v1/devices), the Mercury events websocket (/mercury/v1/apps/wx2/registrations/{id}/messages, \
+            a conversation.activity for every change) and OAuth (/v1/authorize, /v1/access_token, \
+            /v1/device/authorize, /v1/device/token, /v1/jwt/login; seeded integration emulator-client / \
+            emulator-secret, guest issuer emulator-issuer). The control API for tests is under /_emulator \
+            (health, reset, people, faults, requests, deliveries, settings, contents/{id}/scan, blobs/{name}, \
+            oauth, integrations, guest-issuers, device, tokens, devices, mercury/connections, mercury/drop, \
+            mercury/close, mercury/refuse, mercury/flood).
             """
     )
 

@@ -70,9 +70,12 @@ extension EmulatorStore {
         }
         let pendingCount = try body.int("pendingCount") ?? 1
         guard pendingCount >= 1 else { throw APIError.badRequest("pendingCount must be at least 1.") }
+        let wasClean = content.scanState == .clean
         content.scanState = state
         content.pendingRemaining = state == .pending ? pendingCount : 0
         contents[uuid] = content
+        // A file that turns safe produces the `update` activity clients wait for.
+        if state == .clean, !wasClean, let message = messages[content.messageUUID] { publishFilesSafe(message) }
         return .json([
             "id": .string(content.id), "state": .string(state.rawValue), "pendingCount": .int(content.pendingRemaining),
         ])
@@ -99,7 +102,10 @@ extension EmulatorStore {
     }
 
     /// `GET /_emulator/settings`: `{"webhookRetryBaseMs","webhookMaxAttempts","webhookFailuresBeforeInactive",
-    /// "webhookTimeoutMs","accessTokenLifetime","refreshTokenLifetime","deviceInterval","deviceCodeLifetime"}`.
+    /// "webhookTimeoutMs","accessTokenLifetime","refreshTokenLifetime","deviceInterval","deviceCodeLifetime",
+    /// "deviceLimit","mercuryAuthTimeout"}`. `deviceLimit` (default 100) is how many WDM registrations one
+    /// person may hold; `mercuryAuthTimeout` (seconds, default 30) is how long a new websocket has to
+    /// authorize before it is closed with 1008.
     func controlSettings() -> Reply {
         .json(settingsJSON)
     }
@@ -107,6 +113,7 @@ extension EmulatorStore {
     private var settingsJSON: JSONValue {
         var members = deliverySettings.json.objectValue ?? [:]
         members.merge(oauthSettings.json) { _, new in new }
+        members.merge(eventSettings.json) { _, new in new }
         return .object(members)
     }
 
@@ -117,8 +124,11 @@ extension EmulatorStore {
         try settings.update(from: body)
         var oauthSettings = self.oauthSettings
         try oauthSettings.update(from: body)
+        var eventSettings = self.eventSettings
+        try eventSettings.update(from: body)
         deliverySettings = settings
         self.oauthSettings = oauthSettings
+        if eventSettings != self.eventSettings { self.eventSettings = eventSettings }
         return .json(settingsJSON)
     }
 }

@@ -22,6 +22,7 @@ extension EmulatorStore {
             personUUID: viewer.uuid, inputs: inputs, created: WebexDate.now())
         attachmentActions[action.uuid] = action
         emit(.created, .attachmentAction(action), actor: viewer)
+        publishCardAction(action, actor: viewer)
         return .json(render(attachmentAction: action))
     }
 

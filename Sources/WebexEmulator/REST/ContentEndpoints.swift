@@ -17,6 +17,7 @@ extension EmulatorStore {
                 content.pendingRemaining = 0
             }
             contents[uuid] = content
+            if content.scanState == .clean, let message = messages[content.messageUUID] { publishFilesSafe(message) }
             throw APIError(
                 EmulatorResponder.status(423), "The file is being scanned for malware. Try again later.",
                 headers: [("Retry-After", "1")])

@@ -24,6 +24,11 @@ import Foundation
 /// ```
 /// A member's last seen message is set by `POST /activities` (verb `acknowledge`) and by posting a
 /// message.
+///
+/// Lookups by activity id (what webex-bot does to find a message's Hydra id, reference §5.6): the URL is
+/// an activity's `target.url` with `conversations/<room uuid>` replaced by `messages/<activity id>` (the
+/// REST message, with its Hydra `id`) or `attachment/actions/<activity id>` (the REST attachment action).
+/// 404 when unknown or not visible to the caller.
 extension EmulatorStore {
     // MARK: U2C
 
@@ -103,8 +108,11 @@ extension EmulatorStore {
             message.roomUUID == room.uuid
         else { throw APIError.notFound("The activity could not be found in this conversation.") }
         markSeen(message, by: viewer.uuid)
+        let activityId = HydraID.newUUID()
+        let published = WebexDate.now()
+        publishAcknowledge(id: activityId, message, actor: viewer, published: published)
         var answer = JSONObjectBuilder()
-        answer.set("id", HydraID.newUUID())
+        answer.set("id", activityId)
         answer.set("objectType", "activity")
         answer.set("verb", "acknowledge")
         answer.set("actor", [
@@ -117,8 +125,18 @@ extension EmulatorStore {
             "url": .string("http://\(req.host)/conversation/api/v1/conversations/\(room.uuid)"),
         ])
         answer.set("clientTempId", try body.string("clientTempId"))
-        answer.set("published", WebexDate.format(WebexDate.now()))
+        answer.set("published", WebexDate.format(published))
         return .json(answer.value)
+    }
+
+    /// `GET /messages/{activity id}`: the message whose `post`/`share` activity had that id.
+    func conversationMessage(activityId: String, _ req: APIRequest, viewer: Person) throws(APIError) -> Reply {
+        .json(render(message: try visibleMessage(id: activityId, viewer: viewer), baseURL: req.baseURL))
+    }
+
+    /// `GET /attachment/actions/{activity id}`: the attachment action of a `cardAction` activity.
+    func conversationAttachmentAction(activityId: String, viewer: Person) throws(APIError) -> Reply {
+        try getAttachmentAction(id: activityId, viewer: viewer)
     }
 
     func render(conversation room: Room, for viewer: Person, host: String, participants: Bool) -> JSONValue {

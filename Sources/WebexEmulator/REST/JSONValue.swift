@@ -176,6 +176,17 @@ extension JSONValue {
 
     private static func writeString(_ s: String, into out: inout String) {
         out += "\""
+        // Fast path: nothing to escape (0xE2 starts U+2028/U+2029, which are escaped, among others).
+        let plain =
+            s.utf8.withContiguousStorageIfAvailable { bytes in
+                for b in bytes where b < 0x20 || b == 0x22 || b == 0x5C || b == 0xE2 { return false }
+                return true
+            } ?? false
+        if plain {
+            out += s
+            out += "\""
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

@@ -62,6 +62,7 @@ extension EmulatorStore {
         }
         let m = addMember(who.uuid, to: room.uuid, moderator: isModerator)
         emit(.created, .membership(m), actor: viewer)
+        publishMembership(m, verb: "add", actor: viewer)
         return .json(render(membership: m))
     }
 
@@ -117,6 +118,12 @@ extension EmulatorStore {
         if before?.isModerator != m.isModerator || before?.isRoomHidden != m.isRoomHidden {
             emit(.updated, .membership(m), actor: viewer)
         }
+        if let before, before.isModerator != m.isModerator {
+            publishMembership(m, verb: m.isModerator ? "assignModerator" : "unassignModerator", actor: viewer)
+        }
+        if before?.isRoomHidden == false, m.isRoomHidden {
+            publishHidden(m, actor: viewer)
+        }
         return .json(render(membership: m))
     }
 
@@ -135,6 +142,7 @@ extension EmulatorStore {
         let audience = Set(memberships[room.uuid, default: [:]].keys)
         memberships[room.uuid]?[m.personUUID] = nil
         emit(.deleted, .membership(m), actor: viewer, audience: audience)
+        publishMembership(m, verb: "leave", actor: viewer, audience: audience)
         return .noContent
     }
 }

@@ -218,6 +218,7 @@ extension EmulatorStore {
             emit(.created, .room(room), actor: viewer)
             emit(.created, .membership(mine), actor: viewer)
             emit(.created, .membership(theirs), actor: viewer)
+            publishRoomCreated(room, actor: viewer)
         }
         let body = composeBody(text: input.text, markdown: input.markdown)
         let uuid = HydraID.newUUID()
@@ -244,6 +245,7 @@ extension EmulatorStore {
         // The author has seen their own message (read status, reference §2.9).
         markSeen(message, by: viewer.uuid)
         emit(.created, .message(message, baseURL: baseURL), actor: viewer)
+        publishMessageCreated(message, actor: viewer)
         return .json(render(message: message, baseURL: baseURL))
     }
 
@@ -382,6 +384,7 @@ extension EmulatorStore {
             throw APIError.forbidden("Only the author or a room moderator can delete a message.")
         }
         emit(.deleted, .message(message, baseURL: baseURL), actor: viewer)
+        publishMessageDeleted(message, actor: viewer)
         messages[message.uuid] = nil
         for c in message.contentUUIDs { contents[c] = nil }
         return .noContent

@@ -72,6 +72,7 @@ extension EmulatorStore {
 
     func updateRoom(id: String, _ req: APIRequest, viewer: Person) throws(APIError) -> Reply {
         var room = try visibleRoom(id: id, viewer: viewer)
+        let before = room
         let body = try req.json()
         guard let title = try body.string("title"), !title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw APIError.badRequest("title is required and must not be empty.")
@@ -101,10 +102,20 @@ extension EmulatorStore {
         }
         rooms[room.uuid] = room
         emit(.updated, .room(room), actor: viewer)
+        if room.title != before.title || room.description != before.description || room.isPublic != before.isPublic
+            || room.isReadOnly != before.isReadOnly || room.teamUUID != before.teamUUID
+            || room.isAnnouncementOnly != before.isAnnouncementOnly
+        {
+            publishRoomChanged(room, verb: "update", actor: viewer)
+        }
+        if room.isLocked != before.isLocked {
+            publishRoomChanged(room, verb: room.isLocked ? "lock" : "unlock", actor: viewer)
+        }
         if becomesModerator, var m = memberships[room.uuid]?[viewer.uuid], !m.isModerator {
             m.isModerator = true
             memberships[room.uuid]?[viewer.uuid] = m
             emit(.updated, .membership(m), actor: viewer)
+            publishMembership(m, verb: "assignModerator", actor: viewer)
         }
         return .json(render(room: room, for: viewer))
     }
@@ -142,6 +153,7 @@ extension EmulatorStore {
         let m = addMember(creator.uuid, to: room.uuid, moderator: creatorIsModerator, at: now)
         emit(.created, .room(room), actor: creator)
         emit(.created, .membership(m), actor: creator)
+        publishRoomCreated(room, actor: creator)
         return room
     }
 

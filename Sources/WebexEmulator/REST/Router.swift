@@ -38,26 +38,31 @@ enum APIService: Sendable {
     case u2c
     /// The conversation service's read status (`/conversation/api/v1`, reference §2.9).
     case conversation
+    /// Device registration (`/wdm/api/v1`, reference §5.2).
+    case wdm
 
     var prefix: String {
         switch self {
         case .hydra: return "/v1"
         case .u2c: return "/u2c/api/v1"
         case .conversation: return "/conversation/api/v1"
+        case .wdm: return "/wdm/api/v1"
         }
     }
 
     static func matching(_ path: String) -> APIService? {
-        for service in [APIService.hydra, .u2c, .conversation] where path == service.prefix || path.hasPrefix(service.prefix + "/") {
+        for service in [APIService.hydra, .u2c, .conversation, .wdm] where path == service.prefix || path.hasPrefix(service.prefix + "/") {
             return service
         }
         return nil
     }
 }
 
-/// The whole HTTP surface: the API services (`/v1` Webex REST, `/u2c/api/v1`, `/conversation/api/v1`;
-/// bearer auth, faults, request log) and `/_emulator` (control API, no auth). Routing is done here by
-/// hand so that every API request, known or not, goes through the same fault, auth and logging steps.
+/// The whole HTTP surface: the API services (`/v1` Webex REST, `/u2c/api/v1`, `/conversation/api/v1`,
+/// `/wdm/api/v1`; bearer auth, faults, request log) and `/_emulator` (control API, no auth). Routing is
+/// done here by hand so that every API request, known or not, goes through the same fault, auth and
+/// logging steps. Websocket upgrades to `/mercury/…` are taken by `EmulatorChannel` before they get here;
+/// what reaches this responder on that path is a refused or misplaced upgrade.
 struct EmulatorResponder: HTTPResponder {
     typealias Context = EmulatorRequestContext
 
@@ -81,6 +86,8 @@ struct EmulatorResponder: HTTPResponder {
             response = await handleRecorded(request, service: service, context: context, trackingId: trackingId)
         } else if path == "/_emulator" || path.hasPrefix("/_emulator/") {
             response = await handleControl(request, context: context, trackingId: trackingId)
+        } else if path.hasPrefix(MercuryPath.prefix) {
+            response = await handleMercuryHTTP(request, trackingId: trackingId)
         } else {
             response = errorResponse(APIError.notFound(), trackingId: trackingId)
         }
@@ -170,6 +177,7 @@ struct EmulatorResponder: HTTPResponder {
             case .hydra: reply = try await route(apiRequest, viewer: viewer)
             case .u2c: reply = try routeU2C(apiRequest)
             case .conversation: reply = try await routeConversation(apiRequest, viewer: viewer)
+            case .wdm: reply = try await routeWDM(apiRequest, viewer: viewer)
             }
             return makeResponse(reply, request: apiRequest, trackingId: trackingId)
         } catch {
@@ -269,9 +277,60 @@ struct EmulatorResponder: HTTPResponder {
         case 1 where s[0] == "activities":
             try Self.allow(req, "POST")
             return try await store.postActivity(req, viewer: viewer)
+        case 2 where s[0] == "messages":
+            try Self.allow(req, "GET")
+            return try await store.conversationMessage(activityId: s[1], req, viewer: viewer)
+        case 3 where s[0] == "attachment" && s[1] == "actions":
+            try Self.allow(req, "GET")
+            return try await store.conversationAttachmentAction(activityId: s[2], viewer: viewer)
         default:
             throw APIError.notFound()
         }
+    }
+
+    private func routeWDM(_ req: APIRequest, viewer: Person) async throws(APIError) -> Reply {
+        let s = req.segments
+        switch s.count {
+        case 1 where s[0] == "devices":
+            try Self.allow(req, "GET", "POST", "DELETE")
+            switch req.method {
+            case "POST": return try await store.registerDevice(req, viewer: viewer)
+            case "DELETE": return await store.deleteAllDevices(viewer: viewer)
+            default: return await store.listDevices(req, viewer: viewer)
+            }
+        case 2 where s[0] == "devices":
+            try Self.allow(req, "GET", "PUT", "DELETE")
+            switch req.method {
+            case "PUT": return try await store.refreshDevice(id: s[1], req, viewer: viewer)
+            case "DELETE": return try await store.deleteDevice(id: s[1], viewer: viewer)
+            default: return try await store.getDevice(id: s[1], req, viewer: viewer)
+            }
+        default:
+            throw APIError.notFound()
+        }
+    }
+
+    /// A request on the Mercury path that was not upgraded: 503 while refusing, 404 for an unknown
+    /// device, and for a registered device a 307 back to the same URL with `Connection: close` (an upgrade
+    /// sent on a reused connection has to come again on a new one), or 400 without an upgrade.
+    private func handleMercuryHTTP(_ request: Request, trackingId: String) async -> Response {
+        var response: Response
+        if store.mercury.isRefusing {
+            response = errorResponse(
+                APIError(Self.status(503), "Mercury is not accepting connections right now.", headers: [("Retry-After", "1")]),
+                trackingId: trackingId)
+        } else if let deviceId = MercuryPath.deviceId(request.uri.path), await store.deviceOwner(deviceId) != nil {
+            if request.headers[.upgrade]?.lowercased() == "websocket" {
+                response = Response(status: .temporaryRedirect)
+                response.headers[.location] = request.uri.description
+            } else {
+                response = errorResponse(APIError.badRequest("Open this URL as a websocket."), trackingId: trackingId)
+            }
+        } else {
+            response = errorResponse(APIError.notFound("The device is not registered."), trackingId: trackingId)
+        }
+        response.headers[.connection] = "close"
+        return response
     }
 
     private func route(_ req: APIRequest, viewer: Person) async throws(APIError) -> Reply {
@@ -491,6 +550,27 @@ struct EmulatorResponder: HTTPResponder {
         case "contents" where s.count == 3 && s[2] == "scan":
             try methods("PUT", "POST")
             return try await store.controlSetScan(contentId: s[1], req.json())
+        case "devices" where s.count == 1:
+            try methods("GET")
+            return await store.controlAllDevices(host: req.host)
+        case "mercury" where s.count == 2 && s[1] == "connections":
+            try methods("GET")
+            return store.controlMercuryConnections()
+        case "mercury" where s.count == 2 && s[1] == "drop":
+            try methods("POST")
+            return try await store.controlMercuryDrop(req.json())
+        case "mercury" where s.count == 2 && s[1] == "close":
+            try methods("POST")
+            return try await store.controlMercuryClose(req.json())
+        case "mercury" where s.count == 2 && s[1] == "refuse":
+            try methods("POST")
+            return try await store.controlMercuryRefuse(req.json())
+        case "mercury" where s.count == 2 && s[1] == "flood":
+            try methods("POST")
+            let reply = try await store.controlMercuryFlood(req.json(), host: req.host)
+            // Answer once every socket has written the flood.
+            await store.mercury.flushAll()
+            return reply
         case "blobs" where s.count >= 2:
             try methods("GET", "PUT", "POST")
             let name = s.dropFirst().joined(separator: "/")

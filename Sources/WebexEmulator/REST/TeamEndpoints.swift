@@ -76,6 +76,7 @@ extension EmulatorStore {
                 general.title = name
                 rooms[general.uuid] = general
                 emit(.updated, .room(general), actor: viewer)
+                publishRoomChanged(general, verb: "update", actor: viewer)
             }
         }
         teams[team.uuid] = team
@@ -128,6 +129,7 @@ extension EmulatorStore {
         if rooms[team.generalRoomUUID] != nil, !isMember(who.uuid, team.generalRoomUUID) {
             let roomMembership = addMember(who.uuid, to: team.generalRoomUUID, moderator: isModerator)
             emit(.created, .membership(roomMembership), actor: viewer)
+            publishMembership(roomMembership, verb: "add", actor: viewer)
         }
         return .json(render(teamMembership: m))
     }
@@ -168,6 +170,7 @@ extension EmulatorStore {
             roomMembership.isModerator = isModerator
             memberships[team.generalRoomUUID]?[m.personUUID] = roomMembership
             emit(.updated, .membership(roomMembership), actor: viewer)
+            publishMembership(roomMembership, verb: isModerator ? "assignModerator" : "unassignModerator", actor: viewer)
         }
         return .json(render(teamMembership: m))
     }
@@ -185,6 +188,7 @@ extension EmulatorStore {
             let audience = Set(memberships[team.generalRoomUUID, default: [:]].keys)
             memberships[team.generalRoomUUID]?[m.personUUID] = nil
             emit(.deleted, .membership(roomMembership), actor: viewer, audience: audience)
+            publishMembership(roomMembership, verb: "leave", actor: viewer, audience: audience)
         }
         return .noContent
     }

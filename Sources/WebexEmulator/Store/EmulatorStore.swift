@@ -1,8 +1,9 @@
 import Foundation
 
 /// All emulator state: people and tokens, rooms, memberships, messages, file contents, teams, attachment
-/// actions, webhooks and their delivery log, injected faults, the request log and the blob host. One actor,
-/// so every endpoint's effect is atomic. Webhook deliveries run outside it (`WebhookDispatcher`).
+/// actions, webhooks and their delivery log, WDM devices, injected faults, the request log and the blob
+/// host. One actor, so every endpoint's effect is atomic. Webhook deliveries run outside it
+/// (`WebhookDispatcher`), and so do the Mercury websockets (`MercuryHub`).
 ///
 /// Endpoint behaviour lives in extensions under `REST/` and `Control/`; this file keeps the state and
 /// the primitive operations they share.
@@ -34,9 +35,17 @@ public actor EmulatorStore {
     var oauthSettings: OAuthSettings
     let configuredOAuthSettings: OAuthSettings
     var requestLog: [RequestLogEntry] = []
+    /// WDM device registrations by uuid (`Events/`).
+    var devices: [String: Device] = [:]
+    /// Device cap and websocket authorization timeout (control API `PUT /_emulator/settings`).
+    var eventSettings = EventSettings() {
+        didSet { mercury.authTimeout = .milliseconds(Int(eventSettings.mercuryAuthTimeout * 1000)) }
+    }
     private var seqCounter = 0
     /// Sends webhook deliveries in the background, in order per webhook.
     nonisolated let dispatcher = WebhookDispatcher()
+    /// The open Mercury websockets; activities are handed to it as they happen.
+    nonisolated let mercury = MercuryHub()
 
     /// Request log cap, so a long-running emulator does not grow without bound.
     static let requestLogLimit = 10_000
@@ -57,7 +66,8 @@ public actor EmulatorStore {
     }
 
     /// Back to the seed: seeded people and tokens only; no rooms, messages, contents, blobs, faults or log;
-    /// OAuth back to the seeded integration and guest issuer, with no issued tokens, codes or device codes.
+    /// OAuth back to the seeded integration and guest issuer, with no issued tokens, codes or device codes;
+    /// no WDM devices (their websockets are closed with 4404) and no refusing of websocket upgrades.
     public func reset() {
         people = [:]
         tokens = [:]
@@ -77,6 +87,10 @@ public actor EmulatorStore {
         requestLog = []
         oauth = .seeded
         oauthSettings = configuredOAuthSettings
+        devices = [:]
+        eventSettings = EventSettings()
+        mercury.refuse(seconds: 0)
+        mercury.close(where: { _ in true }, code: MercuryCloseCode.deviceUnregistered, reason: "device unregistered")
         seqCounter = 0
         Self.load(seed, into: &org, people: &people, tokens: &tokens, seq: &seqCounter)
     }
