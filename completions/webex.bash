@@ -173,13 +173,13 @@ _webex() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    auth|people|rooms|messages|memberships|teams|team-memberships|webhooks|cards|attachment-actions|api|help)
+    auth|people|rooms|messages|memberships|teams|team-memberships|webhooks|events|cards|attachment-actions|api|help)
         # Offer subcommand argument completions
         "_webex_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'auth people rooms messages memberships teams team-memberships webhooks cards attachment-actions api help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'auth people rooms messages memberships teams team-memberships webhooks events cards attachment-actions api help' -- "${cur}"))
         ;;
     esac
 }
@@ -814,13 +814,13 @@ _webex_messages() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    list|get|send|edit|delete|download)
+    list|get|send|edit|delete|download|listen)
         # Offer subcommand argument completions
         "_webex_messages_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'list get send edit delete download' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'list get send edit delete download listen' -- "${cur}"))
         ;;
     esac
 }
@@ -1047,6 +1047,52 @@ _webex_messages_download() {
         return
         ;;
     '--output'|'-o')
+        return
+        ;;
+    '--log-level')
+        return
+        ;;
+    '--color')
+        __webex_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--ca-bundle')
+        return
+        ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    esac
+}
+
+_webex_messages_listen() {
+    repeating_flags=()
+    non_repeating_flags=(--no-catch-up --verbose -v --version -h --help)
+    repeating_options=(--event)
+    non_repeating_options=(--room --count --timeout --exec --jq --log-level --color --ca-bundle --token-file --profile)
+    __webex_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--event')
+        return
+        ;;
+    '--room')
+        return
+        ;;
+    '--count')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--exec')
+        return
+        ;;
+    '--jq')
         return
         ;;
     '--log-level')
@@ -1910,6 +1956,137 @@ _webex_webhooks_serve() {
     '--count')
         return
         ;;
+    '--log-level')
+        return
+        ;;
+    '--color')
+        __webex_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--ca-bundle')
+        return
+        ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    esac
+}
+
+_webex_events() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __webex_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    listen|devices|unregister)
+        # Offer subcommand argument completions
+        "_webex_events_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'listen devices unregister' -- "${cur}"))
+        ;;
+    esac
+}
+
+_webex_events_listen() {
+    repeating_flags=()
+    non_repeating_flags=(--no-catch-up --verbose -v --version -h --help)
+    repeating_options=(--resource --event)
+    non_repeating_options=(--room --count --timeout --exec --jq --log-level --color --ca-bundle --token-file --profile)
+    __webex_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--resource')
+        return
+        ;;
+    '--event')
+        return
+        ;;
+    '--room')
+        return
+        ;;
+    '--count')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--exec')
+        return
+        ;;
+    '--jq')
+        return
+        ;;
+    '--log-level')
+        return
+        ;;
+    '--color')
+        __webex_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--ca-bundle')
+        return
+        ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    esac
+}
+
+_webex_events_devices() {
+    repeating_flags=()
+    non_repeating_flags=(--json --jsonl --verbose -v --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--jq --log-level --color --ca-bundle --token-file --profile)
+    __webex_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--jq')
+        return
+        ;;
+    '--log-level')
+        return
+        ;;
+    '--color')
+        __webex_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--ca-bundle')
+        return
+        ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    esac
+}
+
+_webex_events_unregister() {
+    repeating_flags=()
+    non_repeating_flags=(--all --yes -y --verbose -v --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--log-level --color --ca-bundle --token-file --profile)
+    __webex_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
     '--log-level')
         return
         ;;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job: install what is missing, build, start webex-emulator on a free loopback port and take a
-# short tour of real `webex` commands against it. Safe to run again.
+# short tour of real `webex` commands against it (REST, then a real-time event). Safe to run again.
 source "$(dirname "$0")/lib.sh"
 ensure_apt
 ensure_swift
@@ -33,4 +33,21 @@ run webex messages list --room "$ROOM_TITLE"
 run webex messages list --room "$ROOM_TITLE" --json --jq '[.[] | {from: .personEmail, text}]'
 run webex rooms list --jq '.[] | select(.type == "group") | .title'
 rm -f "$REPORT"
+
+# Real-time events: alice listens (no public URL needed) while bob posts in her room.
+run webex memberships create --room "$ROOM_TITLE" --person bob@example.com --jq .personEmail
+EVENTS="$(mktemp)"
+export WEBEX_STATE_DIR="${WEBEX_STATE_DIR:-$(mktemp -d)}"
+printf '\n$ webex messages listen --room %q --count 1 --timeout 30 &   # then bob posts\n' "$ROOM_TITLE" >&2
+webex messages listen --room "$ROOM_TITLE" --count 1 --timeout 30 >"$EVENTS" &
+listener=$!
+for _ in $(seq 1 100); do
+  curl -s "${WEBEX_BASE_URL%/v1}/_emulator/mercury/connections" | grep -q '"authorized":true' && break
+  sleep 0.1
+done
+BOB_TOKEN="$(awk -F'\t' '$1=="bob@example.com"{print $3}' "$EMULATOR_SEED")"
+WEBEX_ACCESS_TOKEN="$BOB_TOKEN" "$BIN/webex" messages send --room "$ROOM_TITLE" --text "deploy finished, from bob" --jq .id >/dev/null
+wait "$listener"
+jq -c '{resource, event, from: .data.personEmail, text: .data.text}' "$EVENTS"
+rm -f "$EVENTS"
 step "done: the tour ran against $WEBEX_BASE_URL"

@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing, builds, checks generated docs, runs the Swift tests
-# (unit + end to end against the real emulator process) and the WebexPythonSDK interop tests.
+# (unit + end to end against the real emulator process) and the interop tests with third-party peers
+# (WebexPythonSDK and webex-bot from PyPI; Python's websockets package as a websocket server).
 source "$(dirname "$0")/lib.sh"
 ensure_apt
 ensure_swift
 cd "$ROOT"
+step "python peers: webexpythonsdk, webex-bot, websockets, pytest (in .venv)"
+if [ ! -x "$ROOT/.venv/bin/python" ]; then python3 -m venv "$ROOT/.venv"; fi
+"$ROOT/.venv/bin/python" -c 'import webexpythonsdk, webex_bot, websockets, pytest' 2>/dev/null \
+  || "$ROOT/.venv/bin/pip" install -q --disable-pip-version-check webexpythonsdk webex-bot websockets pytest
 build --build-tests
 step "checking completions/ and man/ against the command definitions"
 "$ROOT/scripts/gen-docs.sh" --check
@@ -17,15 +22,14 @@ status=${PIPESTATUS[0]}
 set -e
 if [ "$status" -ne 0 ]; then echo "swift test failed (exit $status); full log: .build/swift-test.log" >&2; exit "$status"; fi
 
-step "interop: WebexPythonSDK against webex-emulator"
-if [ ! -x "$ROOT/.venv/bin/python" ]; then python3 -m venv "$ROOT/.venv"; fi
-"$ROOT/.venv/bin/pip" install -q --disable-pip-version-check webexpythonsdk
+step "interop: WebexPythonSDK and webex-bot against webex-emulator"
 start_emulator "$ROOT/.build/debug/webex-emulator"
 trap stop_emulator EXIT
 export WEBEX_EMULATOR_URL="$WEBEX_BASE_URL"
 WEBEX_TEST_TOKEN="$(awk -F'\t' '$1=="alice@example.com"{print $3}' "$EMULATOR_SEED")"
 export WEBEX_TEST_TOKEN
-"$ROOT/.venv/bin/python" -m pytest --version >/dev/null 2>&1 || "$ROOT/.venv/bin/pip" install -q --disable-pip-version-check pytest
+WEBEX_TEST_TOKEN_BOB="$(awk -F'\t' '$1=="bob@example.com"{print $3}' "$EMULATOR_SEED")"
+export WEBEX_TEST_TOKEN_BOB
 set +e
 "$ROOT/.venv/bin/python" -m pytest -q "$ROOT/Tests/Interop" 2>&1 | tee "$ROOT/.build/interop.log"
 status=${PIPESTATUS[0]}

@@ -15,14 +15,14 @@ struct WebexCLI: AsyncParsableCommand {
             Output: a table on a terminal, tab-separated rows when piped; --json, --jsonl or --jq EXPR for scripts.
 
             Exit status: 0 ok; 1 API or runtime error; 2 usage error; 3 authentication missing or refused;
-            4 not found; 5 rate limited after retries; 130 interrupted.
+            4 not found; 5 rate limited after retries; 124 --timeout ran out; 130 interrupted.
 
-            Environment: WEBEX_ACCESS_TOKEN, WEBEX_BASE_URL, WEBEX_LOG_LEVEL, WEBEX_CA_BUNDLE, NO_COLOR,
+            Environment: WEBEX_ACCESS_TOKEN, WEBEX_BASE_URL, WEBEX_LOG_LEVEL, WEBEX_CA_BUNDLE, WEBEX_STATE_DIR, NO_COLOR,
             https_proxy/HTTPS_PROXY, http_proxy, ALL_PROXY, NO_PROXY.
             """,
         version: WebexConfiguration.sdkVersion,
         subcommands: [Auth.self, People.self, Rooms.self, Messages.self, Memberships.self, Teams.self, TeamMemberships.self,
-                      Webhooks.self, Cards.self, AttachmentActions.self, API.self]
+                      Webhooks.self, Events.self, Cards.self, AttachmentActions.self, API.self]
     )
 }
 

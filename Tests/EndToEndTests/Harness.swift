@@ -123,7 +123,7 @@ final class Emulator: @unchecked Sendable {
     /// Runs the real `webex` binary against this emulator as `as` (an email, or nil for no token).
     func webex(_ args: [String], as user: String? = "alice@example.com", stdin: String? = nil, extraEnv: [String: String] = [:]) throws -> Result {
         var env = ["WEBEX_BASE_URL": baseURL, "PATH": "/usr/bin:/bin", "HOME": FileManager.default.temporaryDirectory.path,
-                   "WEBEX_CONFIG_DIR": configDir.url.path]
+                   "WEBEX_CONFIG_DIR": configDir.url.path, "WEBEX_STATE_DIR": configDir.path("state")]
         if let user { env["WEBEX_ACCESS_TOKEN"] = token(user) }
         env.merge(extraEnv) { _, b in b }
         return try runProcess(binDir.appendingPathComponent("webex"), args, env: env, stdin: stdin.map { Data($0.utf8) })
@@ -226,7 +226,7 @@ final class Background: @unchecked Sendable {
 extension Emulator {
     func webexInBackground(_ args: [String], as user: String? = "alice@example.com", extraEnv: [String: String] = [:]) throws -> Background {
         var env = ["WEBEX_BASE_URL": baseURL, "PATH": "/usr/bin:/bin", "HOME": FileManager.default.temporaryDirectory.path,
-                   "WEBEX_CONFIG_DIR": configDir.url.path]
+                   "WEBEX_CONFIG_DIR": configDir.url.path, "WEBEX_STATE_DIR": configDir.path("state")]
         if let user { env["WEBEX_ACCESS_TOKEN"] = token(user) }
         env.merge(extraEnv) { _, b in b }
         return try Background(binDir.appendingPathComponent("webex"), args, env: env)

@@ -15,5 +15,7 @@ CURLcode webex_curl_setopt_data_function(CURL *h, CURLoption opt, webex_curl_dat
 CURLcode webex_curl_setopt_xferinfo_function(CURL *h, webex_curl_xferinfo_cb cb);
 CURLcode webex_curl_getinfo_long(CURL *h, CURLINFO info, long *out);
 CURLcode webex_curl_getinfo_string(CURL *h, CURLINFO info, char **out);
+/* CURLINFO_ACTIVESOCKET: the connected socket of a CONNECT_ONLY handle (websockets). */
+CURLcode webex_curl_getinfo_socket(CURL *h, curl_socket_t *out);
 
 #endif

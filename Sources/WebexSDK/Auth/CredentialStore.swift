@@ -119,25 +119,7 @@ public struct CredentialStore: Sendable {
     /// Temporary file (0600) in the same folder, fsync, rename: the old file or the new one, never half.
     func writeAtomically(_ data: Data, to path: String) throws(WebexError) {
         try ensureDirectories()
-        let temp = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw .invalidArgument("cannot write \(temp): \(String(cString: strerror(errno)))") }
-        var ok = true
-        data.withUnsafeBytes { raw in
-            var off = 0
-            while off < raw.count {
-                let n = write(fd, raw.baseAddress! + off, raw.count - off)
-                if n <= 0 { if errno == EINTR { continue }; ok = false; break }
-                off += n
-            }
-        }
-        ok = ok && fsync(fd) == 0
-        close(fd)
-        guard ok, rename(temp, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temp)
-            throw .invalidArgument("cannot write \(path): \(reason)")
-        }
+        try AtomicFile.write(data, to: path)
     }
 
     /// Runs `body` holding an exclusive `flock` on the profile's lock file (other processes wait).

@@ -47,6 +47,8 @@ public struct WebexConfiguration: Sendable {
     public var u2cURL: URL
     public var tokenSource: any TokenSource
     public var transport: any HTTPTransport
+    /// Opens websockets (the events socket); by default over libcurl with the same TLS settings as `transport`.
+    public var webSocketConnector: any WebSocketConnector
     public var logger: any WebexLogger
     public var retryPolicy: RetryPolicy
     /// Waits between retries (seconds); tests replace it to run instantly.
@@ -69,7 +71,9 @@ public struct WebexConfiguration: Sendable {
         self.u2cURL = u2cURL ?? (baseURL == Self.defaultBaseURL ? Self.defaultU2CURL
                                  : (try? Self.u2cURL(environment: [:], baseURL: baseURL)) ?? Self.defaultU2CURL)
         self.tokenSource = tokenSource
-        self.transport = transport ?? CurlTransport(options: CurlTransportOptions(userAgent: userAgent, extraCABundle: extraCABundle))
+        let curlOptions = CurlTransportOptions(userAgent: userAgent, extraCABundle: extraCABundle)
+        self.transport = transport ?? CurlTransport(options: curlOptions)
+        self.webSocketConnector = CurlWebSocketConnector(options: curlOptions)
         self.logger = logger
         self.retryPolicy = retryPolicy
         self.sleep = { seconds in try await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1_000_000_000)) }

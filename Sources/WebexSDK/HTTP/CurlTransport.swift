@@ -34,6 +34,9 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     public let options: CurlTransportOptions
     private static let globalInit: Bool = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK }()
 
+    /// `curl_global_init`, once per process.
+    @discardableResult static func ensureGlobalInit() -> Bool { globalInit }
+
     public init(options: CurlTransportOptions) {
         _ = Self.globalInit
         self.options = options

@@ -87,12 +87,15 @@ public enum WebexError: Error, Sendable, CustomStringConvertible {
     case invalidResponse(String)
     /// Stored credentials can no longer be refreshed; the text names the command that logs in again.
     case authExpired(String)
+    /// A long-lived connection (the events websocket) ended for good; the text says why.
+    case disconnected(String)
 
     public var description: String {
         switch self {
         case .api(let e): e.description
         case .transport(let e): "request failed: \(e.message) (\(Redact.url(e.url)))"
-        case .missingToken(let m), .insecureURL(let m), .invalidArgument(let m), .notFound(let m), .authExpired(let m): m
+        case .missingToken(let m), .insecureURL(let m), .invalidArgument(let m), .notFound(let m), .authExpired(let m),
+             .disconnected(let m): m
         case .invalidResponse(let m): "unexpected response: \(m)"
         }
     }

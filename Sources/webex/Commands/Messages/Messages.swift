@@ -4,7 +4,7 @@ import WebexSDK
 struct Messages: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "messages", abstract: "Send, list, edit, delete messages and download their files.",
-        subcommands: [MessagesList.self, MessagesGet.self, MessagesSend.self, MessagesEdit.self, MessagesDelete.self, MessagesDownload.self])
+        subcommands: [MessagesList.self, MessagesGet.self, MessagesSend.self, MessagesEdit.self, MessagesDelete.self, MessagesDownload.self, MessagesListen.self])
 
     static var columns: [Column<Message>] {
         let tty = CLIContext.current.io.stdoutIsTTY

@@ -9,6 +9,8 @@ enum ExitCodeValue: Int32 {
     case auth = 3
     case notFound = 4
     case rateLimited = 5
+    /// `--timeout` ran out (as timeout(1) does).
+    case timedOut = 124
     case interrupted = 130
 }
 
@@ -43,7 +45,7 @@ enum ErrorReport {
                 case 429: return .rateLimited
                 default: return .failure
                 }
-            case .transport, .invalidResponse: return .failure
+            case .transport, .invalidResponse, .disconnected: return .failure
             }
         default: return .failure
         }

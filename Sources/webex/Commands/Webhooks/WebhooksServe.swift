@@ -133,7 +133,7 @@ final class EventSink: Sendable {
             let line = (try? String(decoding: WebexJSON.encoder.encode(JSONValue.object(event)), as: UTF8.self)) ?? "{}"
             io.out(line + "\n")
             io.flush()
-            if let exec { run(exec, input: line + "\n") }
+            if let exec { ExecHook.run(exec, input: line + "\n", io: io) }
         }
     }
 
@@ -156,23 +156,6 @@ final class EventSink: Sendable {
         } catch {
             io.err("could not fetch \(resource) \(id): \(error)\n")
             return event
-        }
-    }
-
-    private func run(_ command: String, input: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", command]
-        let pipe = Pipe()
-        p.standardInput = pipe
-        do {
-            try p.run()
-            pipe.fileHandleForWriting.write(Data(input.utf8))
-            try? pipe.fileHandleForWriting.close()
-            p.waitUntilExit()
-            if p.terminationStatus != 0 { io.err("--exec command exited with status \(p.terminationStatus)\n") }
-        } catch {
-            io.err("cannot run --exec command: \(error)\n")
         }
     }
 }
