@@ -74,13 +74,8 @@ import Testing
 
     @Test func expiredTokenIsRefreshedAndRevokedRefreshGivesExit3() async throws {
         let emu = try Emulator()
-        let login = try emu.webexInBackground(["auth", "login", "--no-browser"], as: nil, extraEnv: client)
-        #expect(await login.wait { $0.stderr.contains("/authorize?") })
-        let url = try #require(login.stderr.split(separator: "\n").first { $0.contains("/authorize?") })
-        _ = try await emu.http("GET", String(url.dropFirst(emu.origin.count)))
-        #expect(await login.exitStatus() == 0, "\(login.stderr)")
+        let before = try await emu.browserLogin(client: client)
         let file = emu.configDir.path("profiles/default.json")
-        let before = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any])
         let oldToken = try #require(before["accessToken"] as? String)
 
         // The server expires the token mid-run: the 401 is answered by one refresh and one replay.

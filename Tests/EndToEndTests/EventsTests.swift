@@ -162,13 +162,7 @@ import Testing
     @Test func anExpiredTokenIsRefreshedAndListeningGoesOn() async throws {
         let emu = try Emulator()
         let client = ["WEBEX_CLIENT_ID": "emulator-client", "WEBEX_CLIENT_SECRET": "emulator-secret"]
-        let login = try emu.webexInBackground(["auth", "login", "--no-browser"], as: nil, extraEnv: client)
-        #expect(await login.wait { $0.stderr.contains("/authorize?") })
-        let url = try #require(login.stderr.split(separator: "\n").first { $0.contains("/authorize?") })
-        _ = try await emu.http("GET", String(url.dropFirst(emu.origin.count)))
-        #expect(await login.exitStatus() == 0, "\(login.stderr)")
-        let file = emu.configDir.path("profiles/default.json")
-        let creds = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any])
+        let creds = try await emu.browserLogin(client: client)
         let oldToken = try #require(creds["accessToken"] as? String)
         let roomId = try room(emu, "Refresh")
 
@@ -182,8 +176,7 @@ import Testing
         try await emu.postMessage(roomId: roomId, text: "after refresh", as: "bob@example.com")
         #expect(await listen.exitStatus(timeout: 20) == 0, "\(listen.stderr)")
         #expect(lines(listen.stdout).first.flatMap { ($0["data"] as? [String: Any])?["text"] as? String } == "after refresh")
-        let after = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any])
-        #expect(after["accessToken"] as? String != oldToken)
+        #expect(try emu.storedCredentials()["accessToken"] as? String != oldToken)
         #expect(!listen.stderr.contains(oldToken))
     }
 

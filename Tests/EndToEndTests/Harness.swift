@@ -232,6 +232,23 @@ extension Emulator {
         return try Background(binDir.appendingPathComponent("webex"), args, env: env)
     }
 
+    /// Logs in to the default profile with the browser flow of the seeded integration (the emulator approves
+    /// as alice) and returns the stored credentials.
+    func browserLogin(client: [String: String]) async throws -> [String: Any] {
+        let login = try webexInBackground(["auth", "login", "--no-browser"], as: nil, extraEnv: client)
+        #expect(await login.wait { $0.stderr.contains("/authorize?") })
+        let url = try #require(login.stderr.split(separator: "\n").first { $0.contains("/authorize?") })
+        _ = try await http("GET", String(url.dropFirst(origin.count)))
+        #expect(await login.exitStatus() == 0, "\(login.stderr)")
+        return try storedCredentials()
+    }
+
+    /// The default profile's credentials file, parsed.
+    func storedCredentials() throws -> [String: Any] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: configDir.path("profiles/default.json")))
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
     /// POSTs raw bytes to any local URL (a webhook receiver) and returns the status.
     func post(to url: String, body: Data, headers: [String: String]) async throws -> Int {
         var req = URLRequest(url: URL(string: url)!)

@@ -104,12 +104,7 @@ final class CurlWebSocket: WebSocketConnection, @unchecked Sendable {
         _ = webex_curl_setopt_long(h, CURLOPT_NOSIGNAL, 1)
         // ALPN must not offer h2: the upgrade is HTTP/1.1.
         _ = webex_curl_setopt_long(h, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1))
-        _ = webex_curl_setopt_long(h, CURLOPT_SSL_VERIFYPEER, 1)
-        _ = webex_curl_setopt_long(h, CURLOPT_SSL_VERIFYHOST, 2)
-        if let extra = options.extraCABundle {
-            _ = webex_curl_setopt_string(h, CURLOPT_CAINFO, extra)
-            _ = webex_curl_setopt_string(h, CURLOPT_CAPATH, "/etc/ssl/certs")
-        }
+        options.applyTLS(to: h)
         // Through a proxy, always tunnel (CONNECT): the bytes after the connection are ours, not HTTP to the proxy.
         _ = webex_curl_setopt_long(h, CURLOPT_HTTPPROXYTUNNEL, 1)
         if URLPolicy.isLoopback(host: host) { _ = webex_curl_setopt_string(h, CURLOPT_NOPROXY, "*") }
@@ -266,24 +261,20 @@ final class CurlWebSocket: WebSocketConnection, @unchecked Sendable {
                 closeEvent = .closed(code: error.closeCode, reason: error.message, clean: false)
                 break outer
             }
-            // Drain everything libcurl/TLS has before sleeping in poll: TLS may hold decrypted bytes the socket no longer shows.
-            var gotData = false
-            while true {
-                var n = 0
-                io.lock()
-                guard let h = handle else { io.unlock(); break outer }
-                let rc = buffer.withUnsafeMutableBytes { curl_easy_recv(h, $0.baseAddress, $0.count, &n) }
-                io.unlock()
-                if rc == CURLE_AGAIN { break }
-                if rc != CURLE_OK || n == 0 { break outer }
+            // Read until libcurl says "again" before sleeping in poll: TLS may hold decrypted bytes the socket
+            // no longer shows as readable.
+            var n = 0
+            io.lock()
+            guard let h = handle else { io.unlock(); break outer }
+            let rc = buffer.withUnsafeMutableBytes { curl_easy_recv(h, $0.baseAddress, $0.count, &n) }
+            io.unlock()
+            if rc == CURLE_OK && n > 0 {
                 parser.append(buffer[0..<n])
-                gotData = true
-                break
+                continue
             }
-            if gotData { continue }
+            if rc != CURLE_AGAIN { break outer }
             var fds = [pollfd(fd: socket, events: Int16(POLLIN), revents: 0), pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
-            let n = poll(&fds, 2, -1)
-            if n < 0 && errno != EINTR { break }
+            if poll(&fds, 2, -1) < 0 && errno != EINTR { break }
             if fds[1].revents != 0 {
                 if state.withLock({ $0.closeSent }) {
                     closeEvent = .closed(code: 1000, reason: "", clean: false)

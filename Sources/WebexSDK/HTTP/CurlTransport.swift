@@ -20,6 +20,17 @@ public struct CurlTransportOptions: Sendable {
     public init(userAgent: String, extraCABundle: String? = nil) {
         self.userAgent = userAgent; self.extraCABundle = extraCABundle
     }
+
+    /// Verification always on; the extra bundle in CAINFO while the system store stays in use through CAPATH.
+    /// Shared by REST and the websocket, so both trust exactly the same certificates.
+    func applyTLS(to h: UnsafeMutableRawPointer) {
+        _ = webex_curl_setopt_long(h, CURLOPT_SSL_VERIFYPEER, 1)
+        _ = webex_curl_setopt_long(h, CURLOPT_SSL_VERIFYHOST, 2)
+        if let extra = extraCABundle {
+            _ = webex_curl_setopt_string(h, CURLOPT_CAINFO, extra)
+            _ = webex_curl_setopt_string(h, CURLOPT_CAPATH, "/etc/ssl/certs")
+        }
+    }
 }
 
 /// HTTP over libcurl. Easy handles are pooled and reused, so sequential requests to one host share a
@@ -85,13 +96,7 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         _ = webex_curl_setopt_long(h, CURLOPT_NOSIGNAL, 1)
         _ = webex_curl_setopt_long(h, CURLOPT_FOLLOWLOCATION, 0)
         _ = webex_curl_setopt_long(h, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
-        _ = webex_curl_setopt_long(h, CURLOPT_SSL_VERIFYPEER, 1)
-        _ = webex_curl_setopt_long(h, CURLOPT_SSL_VERIFYHOST, 2)
-        if let extra = options.extraCABundle {
-            // CAINFO holds the extra bundle; the system store stays in use through CAPATH.
-            _ = webex_curl_setopt_string(h, CURLOPT_CAINFO, extra)
-            _ = webex_curl_setopt_string(h, CURLOPT_CAPATH, "/etc/ssl/certs")
-        }
+        options.applyTLS(to: h)
         _ = webex_curl_setopt_string(h, CURLOPT_ACCEPT_ENCODING, "")
         _ = webex_curl_setopt_long(h, CURLOPT_TCP_KEEPALIVE, 1)
         _ = webex_curl_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, Int(options.connectTimeout * 1000))
