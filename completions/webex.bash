@@ -173,13 +173,13 @@ _webex() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    auth|people|rooms|messages|memberships|teams|team-memberships|webhooks|events|cards|attachment-actions|api|help)
+    auth|people|rooms|messages|memberships|teams|team-memberships|webhooks|events|cards|attachment-actions|meetings|meeting|api|help)
         # Offer subcommand argument completions
         "_webex_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'auth people rooms messages memberships teams team-memberships webhooks events cards attachment-actions api help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'auth people rooms messages memberships teams team-memberships webhooks events cards attachment-actions meetings meeting api help' -- "${cur}"))
         ;;
     esac
 }
@@ -2218,6 +2218,666 @@ _webex_attachment-actions_get() {
         return
         ;;
     '--jq')
+        return
+        ;;
+    esac
+}
+
+_webex_meetings() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __webex_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    list|get|create|update|delete)
+        # Offer subcommand argument completions
+        "_webex_meetings_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'list get create update delete' -- "${cur}"))
+        ;;
+    esac
+}
+
+_webex_meetings_list() {
+    repeating_flags=()
+    non_repeating_flags=(--all --verbose -v --json --jsonl --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--state --number --from --to -L --limit --log-level --color --ca-bundle --token-file --profile --jq)
+    __webex_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--state')
+        return
+        ;;
+    '--number')
+        return
+        ;;
+    '--from')
+        return
+        ;;
+    '--to')
+        return
+        ;;
+    '-L'|'--limit')
+        return
+        ;;
+    '--log-level')
+        return
+        ;;
+    '--color')
+        __webex_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--ca-bundle')
+        return
+        ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--jq')
+        return
+        ;;
+    esac
+}
+
+_webex_meetings_get() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --json --jsonl --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--log-level --color --ca-bundle --token-file --profile --jq)
+    __webex_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--log-level')
+        return
+        ;;
+    '--color')
+        __webex_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--ca-bundle')
+        return
+        ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--jq')
+        return
+        ;;
+    esac
+}
+
+_webex_meetings_create() {
+    repeating_flags=()
+    non_repeating_flags=(--auto-record --no-auto-record --join-before-host --no-join-before-host --verbose -v --json --jsonl --version -h --help)
+    repeating_options=(--invite)
+    non_repeating_options=(--title --start --end --agenda --timezone --password-file --log-level --color --ca-bundle --token-file --profile --jq)
+    __webex_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--title')
+        return
+        ;;
+    '--start')
+        return
+        ;;
+    '--end')
+        return
+        ;;
+    '--agenda')
+        return
+        ;;
+    '--timezone')
+        return
+        ;;
+    '--invite')
+        return
+        ;;
+    '--password-file')
+        return
+        ;;
+    '--log-level')
+        return
+        ;;
+    '--color')
+        __webex_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--ca-bundle')
+        return
+        ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--jq')
+        return
+        ;;
+    esac
+}
+
+_webex_meetings_update() {
+    repeating_flags=()
+    non_repeating_flags=(--auto-record --no-auto-record --join-before-host --no-join-before-host --verbose -v --json --jsonl --version -h --help)
+    repeating_options=(--invite)
+    non_repeating_options=(--title --start --end --agenda --timezone --password-file --log-level --color --ca-bundle --token-file --profile --jq)
+    __webex_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--title')
+        return
+        ;;
+    '--start')
+        return
+        ;;
+    '--end')
+        return
+        ;;
+    '--agenda')
+        return
+        ;;
+    '--timezone')
+        return
+        ;;
+    '--invite')
+        return
+        ;;
+    '--password-file')
+        return
+        ;;
+    '--log-level')
+        return
+        ;;
+    '--color')
+        __webex_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--ca-bundle')
+        return
+        ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--jq')
+        return
+        ;;
+    esac
+}
+
+_webex_meetings_delete() {
+    repeating_flags=()
+    non_repeating_flags=(--yes -y --verbose -v --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--log-level --color --ca-bundle --token-file --profile)
+    __webex_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--log-level')
+        return
+        ;;
+    '--color')
+        __webex_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--ca-bundle')
+        return
+        ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    esac
+}
+
+_webex_meeting() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __webex_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    info|join|pmr|members|status|mute|unmute|admit|remove|lock|unlock|record|mute-all|make-host|invite|dtmf|react|layout|hand|leave|end)
+        # Offer subcommand argument completions
+        "_webex_meeting_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'info join pmr members status mute unmute admit remove lock unlock record mute-all make-host invite dtmf react layout hand leave end' -- "${cur}"))
+        ;;
+    esac
+}
+
+_webex_meeting_info() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--type --password-file --password --captcha-id --captcha --log-level --color --ca-bundle --token-file --profile)
+    __webex_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--type')
+        return
+        ;;
+    '--password-file')
+        return
+        ;;
+    '--password')
+        return
+        ;;
+    '--captcha-id')
+        return
+        ;;
+    '--captcha')
+        return
+        ;;
+    '--log-level')
+        return
+        ;;
+    '--color')
+        __webex_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--ca-bundle')
+        return
+        ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    esac
+}
+
+_webex_meeting_join() {
+    repeating_flags=()
+    non_repeating_flags=(--no-media --verbose -v --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--type --password-file --password --captcha-id --captcha --name --duration --host-pin --log-level --color --ca-bundle --token-file --profile)
+    __webex_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--type')
+        return
+        ;;
+    '--password-file')
+        return
+        ;;
+    '--password')
+        return
+        ;;
+    '--captcha-id')
+        return
+        ;;
+    '--captcha')
+        return
+        ;;
+    '--name')
+        return
+        ;;
+    '--duration')
+        return
+        ;;
+    '--host-pin')
+        return
+        ;;
+    '--log-level')
+        return
+        ;;
+    '--color')
+        __webex_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--ca-bundle')
+        return
+        ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    esac
+}
+
+_webex_meeting_pmr() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--claim --pin --log-level --color --ca-bundle --token-file --profile)
+    __webex_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--claim')
+        return
+        ;;
+    '--pin')
+        return
+        ;;
+    '--log-level')
+        return
+        ;;
+    '--color')
+        __webex_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--ca-bundle')
+        return
+        ;;
+    '--token-file')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    esac
+}
+
+_webex_meeting_members() {
+    repeating_flags=()
+    non_repeating_flags=(--json --jsonl --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--session --jq)
+    __webex_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--session')
+        return
+        ;;
+    '--jq')
+        return
+        ;;
+    esac
+}
+
+_webex_meeting_status() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--session)
+    __webex_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--session')
+        return
+        ;;
+    esac
+}
+
+_webex_meeting_mute() {
+    repeating_flags=()
+    non_repeating_flags=(--video --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--session)
+    __webex_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--session')
+        return
+        ;;
+    esac
+}
+
+_webex_meeting_unmute() {
+    repeating_flags=()
+    non_repeating_flags=(--video --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--session)
+    __webex_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--session')
+        return
+        ;;
+    esac
+}
+
+_webex_meeting_admit() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--session)
+    __webex_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--session')
+        return
+        ;;
+    esac
+}
+
+_webex_meeting_remove() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--session)
+    __webex_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--session')
+        return
+        ;;
+    esac
+}
+
+_webex_meeting_lock() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--session)
+    __webex_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--session')
+        return
+        ;;
+    esac
+}
+
+_webex_meeting_unlock() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--session)
+    __webex_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--session')
+        return
+        ;;
+    esac
+}
+
+_webex_meeting_record() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--session)
+    __webex_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--session')
+        return
+        ;;
+    esac
+}
+
+_webex_meeting_mute-all() {
+    repeating_flags=()
+    non_repeating_flags=(--on-entry --disallow-unmute --undo --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--session)
+    __webex_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--session')
+        return
+        ;;
+    esac
+}
+
+_webex_meeting_make-host() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--session)
+    __webex_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--session')
+        return
+        ;;
+    esac
+}
+
+_webex_meeting_invite() {
+    repeating_flags=()
+    non_repeating_flags=(--cancel --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--session)
+    __webex_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--session')
+        return
+        ;;
+    esac
+}
+
+_webex_meeting_dtmf() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--session)
+    __webex_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--session')
+        return
+        ;;
+    esac
+}
+
+_webex_meeting_react() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--tone --session)
+    __webex_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--tone')
+        return
+        ;;
+    '--session')
+        return
+        ;;
+    esac
+}
+
+_webex_meeting_layout() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--session)
+    __webex_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--session')
+        return
+        ;;
+    esac
+}
+
+_webex_meeting_hand() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--session)
+    __webex_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--session')
+        return
+        ;;
+    esac
+}
+
+_webex_meeting_leave() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--session)
+    __webex_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--session')
+        return
+        ;;
+    esac
+}
+
+_webex_meeting_end() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--session)
+    __webex_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--session')
         return
         ;;
     esac

@@ -22,13 +22,20 @@ public struct EmulatorConfiguration: Sendable {
     public var webhookDelivery: WebhookDeliverySettings
     /// Issued token lifetimes and device-grant polling (also changeable with `PUT /_emulator/settings`).
     public var oauth: OAuthSettings
+    /// The Webex site named by meeting links, SIP addresses and meeting info (`emulator.webex.com`).
+    public var meetingSite: String
+    /// Answers the SDP offers clients send to Locus; the default rejects every m-line.
+    public var mediaEndpoint: any LocusMediaEndpoint
 
     public init(
         host: String = "127.0.0.1", port: Int = 0, seed: EmulatorSeed = .default, logRequests: Bool = false,
         handleSignals: Bool = false, webhookDelivery: WebhookDeliverySettings = WebhookDeliverySettings(),
-        oauth: OAuthSettings = OAuthSettings()
+        oauth: OAuthSettings = OAuthSettings(), meetingSite: String = MeetingSite.defaultSite,
+        mediaEndpoint: any LocusMediaEndpoint = RejectingMediaEndpoint()
     ) {
         self.oauth = oauth
+        self.meetingSite = meetingSite
+        self.mediaEndpoint = mediaEndpoint
         self.host = host
         self.port = port
         self.seed = seed
@@ -55,7 +62,9 @@ public struct EmulatorEndpoint: Sendable, Equatable {
 /// A Webex-compatible server, built on Hummingbird: REST (people, rooms, memberships, messages, files,
 /// teams, team memberships, attachment actions, webhooks with background delivery), U2C discovery,
 /// the conversation service's read status, WDM device registration and the Mercury events websocket
-/// (`conversation.activity` for every change), plus a control API for tests.
+/// (`conversation.activity` for every change), scheduled meetings (`/v1/meetings`), meeting info
+/// (`/wbxappapi/v1`), personal rooms (`/hecate/api/v1`) and Locus (`/locus/api/v1`, with
+/// `locus.difference` events), plus a control API for tests.
 ///
 /// ```swift
 /// let server = EmulatorServer(configuration: .init(port: 0))
@@ -72,7 +81,8 @@ public final class EmulatorServer: Sendable {
     public init(configuration: EmulatorConfiguration = EmulatorConfiguration()) {
         self.configuration = configuration
         self.store = EmulatorStore(
-            seed: configuration.seed, webhookDelivery: configuration.webhookDelivery, oauth: configuration.oauth)
+            seed: configuration.seed, webhookDelivery: configuration.webhookDelivery, oauth: configuration.oauth,
+            meetingSite: configuration.meetingSite, mediaEndpoint: configuration.mediaEndpoint)
     }
 
     public func run(onListening: @escaping @Sendable (EmulatorEndpoint) async -> Void = { _ in }) async throws {

@@ -22,12 +22,14 @@ struct WebexEmulatorCommand: AsyncParsableCommand {
             person: email, display name and access token, separated by tabs. Besides /v1 it answers U2C \
             discovery (/u2c/api/v1/catalog), read status (/conversation/api/v1), WDM device registration \
             (/wdm/api/v1/devices), the Mercury events websocket (/mercury/v1/apps/wx2/registrations/{id}/messages, \
-            a conversation.activity for every change) and OAuth (/v1/authorize, /v1/access_token, \
-            /v1/device/authorize, /v1/device/token, /v1/jwt/login; seeded integration emulator-client / \
-            emulator-secret, guest issuer emulator-issuer). The control API for tests is under /_emulator \
+            a conversation.activity for every change, locus.difference for every meeting change), OAuth \
+            (/v1/authorize, /v1/access_token, /v1/device/authorize, /v1/device/token, /v1/jwt/login; seeded \
+            integration emulator-client / emulator-secret, guest issuer emulator-issuer), scheduled meetings \
+            (/v1/meetings), meeting info (/wbxappapi/v1/meetingInfo), personal rooms (/hecate/api/v1) and \
+            Locus (/locus/api/v1: join, lobby, controls, ROAP). The control API for tests is under /_emulator \
             (health, reset, people, faults, requests, deliveries, settings, contents/{id}/scan, blobs/{name}, \
             oauth, integrations, guest-issuers, device, tokens, devices, mercury/connections, mercury/drop, \
-            mercury/close, mercury/refuse, mercury/flood).
+            mercury/close, mercury/refuse, mercury/flood, loci, captchas/{id}).
             """
     )
 
@@ -58,6 +60,9 @@ struct WebexEmulatorCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Lifetime of issued refresh tokens.", valueName: "seconds"))
     var refreshTokenLifetime: Int = OAuthSettings().refreshTokenLifetime
 
+    @Option(help: ArgumentHelp("Webex site named by meeting links and SIP addresses.", valueName: "host"))
+    var meetingSite: String = MeetingSite.defaultSite
+
     func validate() throws {
         guard accessTokenLifetime >= 1 else { throw ValidationError("--access-token-lifetime must be at least 1.") }
         guard refreshTokenLifetime >= 1 else { throw ValidationError("--refresh-token-lifetime must be at least 1.") }
@@ -68,6 +73,9 @@ struct WebexEmulatorCommand: AsyncParsableCommand {
         }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
         guard !host.isEmpty else { throw ValidationError("--host must not be empty.") }
+        guard !meetingSite.isEmpty, !meetingSite.contains("/"), !meetingSite.contains(" ") else {
+            throw ValidationError("--meeting-site must be a host name such as emulator.webex.com.")
+        }
     }
 
     func run() async throws {
@@ -89,7 +97,8 @@ struct WebexEmulatorCommand: AsyncParsableCommand {
                 webhookDelivery: WebhookDeliverySettings(
                     retryBaseMs: webhookRetryBaseMs, maxAttempts: webhookMaxAttempts,
                     failuresBeforeInactive: webhookFailuresBeforeInactive),
-                oauth: OAuthSettings(accessTokenLifetime: accessTokenLifetime, refreshTokenLifetime: refreshTokenLifetime)))
+                oauth: OAuthSettings(accessTokenLifetime: accessTokenLifetime, refreshTokenLifetime: refreshTokenLifetime),
+                meetingSite: meetingSite))
         do {
             try await runServer(server, people: people)
         } catch {

@@ -175,7 +175,10 @@ final class Background: @unchecked Sendable {
     var outPath: String { dir.path("out") }
     var errPath: String { dir.path("err") }
 
-    init(_ exe: URL, _ args: [String], env: [String: String]) throws {
+    /// Set when started with `stdinPipe`: lines written here reach the process's standard input.
+    private(set) var input: FileHandle?
+
+    init(_ exe: URL, _ args: [String], env: [String: String], stdinPipe: Bool = false) throws {
         FileManager.default.createFile(atPath: outPath, contents: nil)
         FileManager.default.createFile(atPath: errPath, contents: nil)
         process.executableURL = exe
@@ -183,7 +186,13 @@ final class Background: @unchecked Sendable {
         process.environment = env
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-        process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
+        if stdinPipe {
+            let pipe = Pipe()
+            process.standardInput = pipe
+            input = pipe.fileHandleForWriting
+        } else {
+            process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
+        }
         try process.run()
     }
 
@@ -197,6 +206,9 @@ final class Background: @unchecked Sendable {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
+
+    /// Writes a line to standard input (needs `stdinPipe`).
+    func send(_ line: String) { try? input?.write(contentsOf: Data((line + "\n").utf8)) }
 
     var stdout: String { String(decoding: FileManager.default.contents(atPath: outPath) ?? Data(), as: UTF8.self) }
     var stderr: String { String(decoding: FileManager.default.contents(atPath: errPath) ?? Data(), as: UTF8.self) }
@@ -224,12 +236,13 @@ final class Background: @unchecked Sendable {
 }
 
 extension Emulator {
-    func webexInBackground(_ args: [String], as user: String? = "alice@example.com", extraEnv: [String: String] = [:]) throws -> Background {
+    func webexInBackground(_ args: [String], as user: String? = "alice@example.com", extraEnv: [String: String] = [:],
+                           stdinPipe: Bool = false) throws -> Background {
         var env = ["WEBEX_BASE_URL": baseURL, "PATH": "/usr/bin:/bin", "HOME": FileManager.default.temporaryDirectory.path,
                    "WEBEX_CONFIG_DIR": configDir.url.path, "WEBEX_STATE_DIR": configDir.path("state")]
         if let user { env["WEBEX_ACCESS_TOKEN"] = token(user) }
         env.merge(extraEnv) { _, b in b }
-        return try Background(binDir.appendingPathComponent("webex"), args, env: env)
+        return try Background(binDir.appendingPathComponent("webex"), args, env: env, stdinPipe: stdinPipe)
     }
 
     /// Logs in to the default profile with the browser flow of the seeded integration (the emulator approves

@@ -12,6 +12,9 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
     public var oauthError: String? = nil
     /// `errors[0].description` when it should differ from `message` (device polling puts the code there).
     public var errorDescription: String? = nil
+    /// A body answered instead of the Webex shape (plus `trackingId`): meeting info (wbxappapi) errors are
+    /// `{"code":403004,"message":…,"data":{…}}`, Locus errors `{"errorCode":2403101,"message":…}`.
+    public var customBody: [String: JSONValue]? = nil
 
     public init(_ status: HTTPResponse.Status, _ message: String, headers: [(String, String)] = []) {
         self.status = status
@@ -40,7 +43,30 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         return e
     }
 
+    /// A meeting-info (wbxappapi) error: `{"code":<code>,"message":…}` plus `extra` members.
+    static func wbxappapi(
+        _ status: HTTPResponse.Status, code: Int, _ message: String, extra: [String: JSONValue] = [:]
+    ) -> APIError {
+        var e = APIError(status, message)
+        var body = extra
+        body["code"] = .int(code)
+        body["message"] = .string(message)
+        e.customBody = body
+        return e
+    }
+
+    /// A Locus error: `{"errorCode":<code>,"message":…}` (reference §3.1; JSSDK reads `body.errorCode`).
+    static func locus(_ status: HTTPResponse.Status, errorCode: Int, _ message: String) -> APIError {
+        var e = APIError(status, message)
+        e.customBody = ["errorCode": .int(errorCode), "message": .string(message)]
+        return e
+    }
+
     func body(trackingId: String) -> JSONValue {
+        if var custom = customBody {
+            custom["trackingId"] = .string(trackingId)
+            return .object(custom)
+        }
         var members: [String: JSONValue] = [
             "message": .string(message),
             "errors": [["description": .string(errorDescription ?? message)]],

@@ -34,10 +34,12 @@ extension EmulatorStore {
 
     /// `GET /u2c/api/v1/catalog?format=hostmap` (and the unauthenticated `limited/catalog`).
     /// `hostCatalog` lists every service id the emulator answers for under its one host; JSSDK maps
-    /// cluster `us` to `urn:TEAM:us-east-2_a:identityLookup`, so that id is there too.
+    /// cluster `us` to `urn:TEAM:us-east-2_a:identityLookup`, so that id is there too. Meetings use
+    /// `locus` (`<origin>/locus/api/v1`), `webex-appapi-service` (`<origin>/wbxappapi/v1`, meeting info)
+    /// and `hecate` (`<origin>/hecate/api/v1`, personal rooms).
     nonisolated static func u2cCatalog(host: String) -> JSONValue {
         let origin = "http://\(host)"
-        let services = ["conversation", "identityLookup", "hydra", "wdm"]
+        let services = ["conversation", "identityLookup", "hydra", "wdm", "locus", "webex-appapi-service", "hecate"]
         let entries: [JSONValue] = services.map {
             ["host": .string(host), "ttl": -1, "priority": 5, "id": .string("urn:TEAM:us-east-2_a:\($0)")]
         }
@@ -46,6 +48,9 @@ extension EmulatorStore {
                 "hydra": .string("\(origin)/v1"),
                 "conversation": .string("\(origin)/conversation/api/v1"),
                 "wdm": .string("\(origin)/wdm/api/v1"),
+                "locus": .string("\(origin)/locus/api/v1"),
+                "webex-appapi-service": .string("\(origin)/wbxappapi/v1"),
+                "hecate": .string("\(origin)/hecate/api/v1"),
             ],
             "hostCatalog": .object([host: .array(entries)]),
         ]

@@ -157,19 +157,17 @@ extension EmulatorStore {
         return room
     }
 
-    /// Stable per room: every value is derived from the room uuid.
+    /// The room's space meeting (see `MeetingDirectory`): stable per room, joinable through meeting info
+    /// and Locus by its link, SIP address or number.
     func meetingInfo(id: String, viewer: Person) throws(APIError) -> Reply {
         let room = try visibleRoom(id: id, viewer: viewer)
-        let hex = room.uuid.replacingOccurrences(of: "-", with: "")
-        var number: UInt64 = 0
-        for b in hex.utf8 { number = (number &* 31) &+ UInt64(b) }
-        let meetingNumber = "2" + String(number % 1_000_000_000).leftPadded(9)
+        let meetingNumber = spaceNumber(room.uuid)
         return .json([
             "roomId": .string(room.id),
-            "meetingLink": .string("https://emulator.webex.example/meet/\(meetingNumber)"),
-            "sipAddress": .string("\(meetingNumber)@emulator.webex.example"),
+            "meetingLink": .string(spaceLink(room.uuid)),
+            "sipAddress": .string("\(meetingNumber)@\(meetingSite)"),
             "meetingNumber": .string(meetingNumber),
-            "meetingId": .string(hex),
+            "meetingId": .string(Self.hexId(room.uuid)),
             "callInTollFreeNumber": "+1-866-555-0100",
             "callInTollNumber": "+1-408-555-0100",
         ])

@@ -40,6 +40,12 @@ enum APIService: Sendable {
     case conversation
     /// Device registration (`/wdm/api/v1`, reference §5.2).
     case wdm
+    /// Meeting info (`/wbxappapi/v1`, meetings reference §1).
+    case wbxappapi
+    /// Personal rooms (`/hecate/api/v1`, meetings reference §1.5).
+    case hecate
+    /// Locus (`/locus/api/v1`, meetings reference §3).
+    case locus
 
     var prefix: String {
         switch self {
@@ -47,11 +53,14 @@ enum APIService: Sendable {
         case .u2c: return "/u2c/api/v1"
         case .conversation: return "/conversation/api/v1"
         case .wdm: return "/wdm/api/v1"
+        case .wbxappapi: return "/wbxappapi/v1"
+        case .hecate: return "/hecate/api/v1"
+        case .locus: return "/locus/api/v1"
         }
     }
 
     static func matching(_ path: String) -> APIService? {
-        for service in [APIService.hydra, .u2c, .conversation, .wdm] where path == service.prefix || path.hasPrefix(service.prefix + "/") {
+        for service in [APIService.hydra, .u2c, .conversation, .wdm, .wbxappapi, .hecate, .locus] where path == service.prefix || path.hasPrefix(service.prefix + "/") {
             return service
         }
         return nil
@@ -59,7 +68,7 @@ enum APIService: Sendable {
 }
 
 /// The whole HTTP surface: the API services (`/v1` Webex REST, `/u2c/api/v1`, `/conversation/api/v1`,
-/// `/wdm/api/v1`; bearer auth, faults, request log) and `/_emulator` (control API, no auth). Routing is
+/// `/wdm/api/v1`, `/wbxappapi/v1`, `/hecate/api/v1`, `/locus/api/v1`; bearer auth, faults, request log) and `/_emulator` (control API, no auth). Routing is
 /// done here by hand so that every API request, known or not, goes through the same fault, auth and
 /// logging steps. Websocket upgrades to `/mercury/…` are taken by `EmulatorChannel` before they get here;
 /// what reaches this responder on that path is a refused or misplaced upgrade.
@@ -171,6 +180,10 @@ struct EmulatorResponder: HTTPResponder {
             if service == .hydra, let reply = try await routeOAuth(apiRequest) {
                 return makeResponse(reply, request: apiRequest, trackingId: trackingId)
             }
+            // Captcha refresh, image and audio are fetched without a token (by a browser, or by a guest).
+            if service == .wbxappapi, apiRequest.segments.first == "captchas" {
+                return makeResponse(try await routeCaptcha(apiRequest), request: apiRequest, trackingId: trackingId)
+            }
             guard let viewer = await authenticate(request) else { throw APIError.unauthorized }
             let reply: Reply
             switch service {
@@ -178,6 +191,9 @@ struct EmulatorResponder: HTTPResponder {
             case .u2c: reply = try routeU2C(apiRequest)
             case .conversation: reply = try await routeConversation(apiRequest, viewer: viewer)
             case .wdm: reply = try await routeWDM(apiRequest, viewer: viewer)
+            case .wbxappapi: reply = try await routeMeetingInfo(apiRequest, viewer: viewer)
+            case .hecate: reply = try await routeHecate(apiRequest, viewer: viewer)
+            case .locus: reply = try await store.routeLocus(apiRequest, viewer: viewer)
             }
             return makeResponse(reply, request: apiRequest, trackingId: trackingId)
         } catch {
@@ -310,6 +326,29 @@ struct EmulatorResponder: HTTPResponder {
         }
     }
 
+    private func routeMeetingInfo(_ req: APIRequest, viewer: Person) async throws(APIError) -> Reply {
+        guard req.segments == ["meetingInfo"] else { throw APIError.notFound() }
+        try Self.allow(req, "POST")
+        return try await store.meetingInfo(req, viewer: viewer)
+    }
+
+    private func routeCaptcha(_ req: APIRequest) async throws(APIError) -> Reply {
+        let s = req.segments
+        if s == ["captchas", "refresh"] {
+            try Self.allow(req, "POST")
+            return try await store.refreshCaptcha(req)
+        }
+        guard s.count == 3 else { throw APIError.notFound() }
+        try Self.allow(req, "GET")
+        return try await store.captchaMedia(id: s[1], kind: s[2])
+    }
+
+    private func routeHecate(_ req: APIRequest, viewer: Person) async throws(APIError) -> Reply {
+        guard req.segments == ["cmrmeetings", "claim"] else { throw APIError.notFound() }
+        try Self.allow(req, "POST")
+        return try await store.claimPersonalRoom(req, viewer: viewer)
+    }
+
     /// A request on the Mercury path that was not upgraded: 503 while refusing, 404 for an unknown
     /// device, and for a registered device a 307 back to the same URL with `Connection: close` (an upgrade
     /// sent on a reused connection has to come again on a new one), or 400 without an upgrade.
@@ -367,6 +406,10 @@ struct EmulatorResponder: HTTPResponder {
                 try methods("GET", "POST")
                 if method == "GET" { return try await store.listWebhooks(req, viewer: viewer) }
                 return try await store.createWebhook(req, viewer: viewer)
+            case "meetings":
+                try methods("GET", "POST")
+                if method == "GET" { return try await store.listMeetings(req, viewer: viewer) }
+                return try await store.createMeeting(req, viewer: viewer)
             default: break
             }
         case 2:
@@ -417,6 +460,13 @@ struct EmulatorResponder: HTTPResponder {
                 case "GET": return try await store.getWebhook(id: id, viewer: viewer)
                 case "PUT": return try await store.updateWebhook(id: id, req, viewer: viewer)
                 default: return try await store.deleteWebhook(id: id, viewer: viewer)
+                }
+            case "meetings":
+                try methods("GET", "PUT", "DELETE")
+                switch method {
+                case "GET": return try await store.getMeeting(id: id, viewer: viewer)
+                case "PUT": return try await store.updateMeeting(id: id, req, viewer: viewer)
+                default: return try await store.deleteMeeting(id: id, viewer: viewer)
                 }
             case "team" where id == "memberships":
                 try methods("GET", "POST")
@@ -571,6 +621,12 @@ struct EmulatorResponder: HTTPResponder {
             // Answer once every socket has written the flood.
             await store.mercury.flushAll()
             return reply
+        case "loci" where s.count == 1:
+            try methods("GET")
+            return await store.controlLoci(host: req.host)
+        case "captchas" where s.count == 2:
+            try methods("GET")
+            return try await store.controlCaptcha(id: s[1])
         case "blobs" where s.count >= 2:
             try methods("GET", "PUT", "POST")
             let name = s.dropFirst().joined(separator: "/")

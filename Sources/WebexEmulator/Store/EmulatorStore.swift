@@ -41,6 +41,14 @@ public actor EmulatorStore {
     var eventSettings = EventSettings() {
         didSet { mercury.authTimeout = .milliseconds(Int(eventSettings.mercuryAuthTimeout * 1000)) }
     }
+    /// Scheduled meetings, personal-room pins, loci and meeting-password bookkeeping (`Locus/`).
+    var meetingsState = MeetingsState()
+    /// The Webex site of every meeting link and SIP address.
+    let meetingSite: String
+    /// Answers ROAP offers (`PUT {selfUrl}/media`); the default rejects every m-line.
+    nonisolated let mediaEndpoint: any LocusMediaEndpoint
+    /// Signs meeting-info permission tokens (HS256). New on every start.
+    let permissionTokenSecret = OAuthCrypto.randomBytes(32)
     private var seqCounter = 0
     /// Sends webhook deliveries in the background, in order per webhook.
     nonisolated let dispatcher = WebhookDispatcher()
@@ -54,9 +62,12 @@ public actor EmulatorStore {
 
     public init(
         seed: EmulatorSeed = .default, webhookDelivery: WebhookDeliverySettings = WebhookDeliverySettings(),
-        oauth: OAuthSettings = OAuthSettings()
+        oauth: OAuthSettings = OAuthSettings(), meetingSite: String = MeetingSite.defaultSite,
+        mediaEndpoint: any LocusMediaEndpoint = RejectingMediaEndpoint()
     ) {
         self.seed = seed
+        self.meetingSite = meetingSite
+        self.mediaEndpoint = mediaEndpoint
         self.oauthSettings = oauth
         self.configuredOAuthSettings = oauth
         self.deliverySettings = webhookDelivery
@@ -67,7 +78,8 @@ public actor EmulatorStore {
 
     /// Back to the seed: seeded people and tokens only; no rooms, messages, contents, blobs, faults or log;
     /// OAuth back to the seeded integration and guest issuer, with no issued tokens, codes or device codes;
-    /// no WDM devices (their websockets are closed with 4404) and no refusing of websocket upgrades.
+    /// no WDM devices (their websockets are closed with 4404) and no refusing of websocket upgrades; no
+    /// scheduled meetings, loci, personal-room pins or captchas.
     public func reset() {
         people = [:]
         tokens = [:]
@@ -88,6 +100,7 @@ public actor EmulatorStore {
         oauth = .seeded
         oauthSettings = configuredOAuthSettings
         devices = [:]
+        meetingsState = MeetingsState()
         eventSettings = EventSettings()
         mercury.refuse(seconds: 0)
         mercury.close(where: { _ in true }, code: MercuryCloseCode.deviceUnregistered, reason: "device unregistered")

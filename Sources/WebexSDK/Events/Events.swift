@@ -26,6 +26,9 @@ public struct EventListenOptions: Sendable {
     public var backoffMax: Double
     /// Reports connection changes (for a terminal status line); events go to the stream.
     public var onStatus: (@Sendable (EventStreamStatus) -> Void)?
+    /// Every other Mercury frame (`locus.*`, `relay.event` …), in arrival order, called on the reading task:
+    /// the meetings session routes Locus events with it.
+    public var onFrame: (@Sendable (JSONValue) -> Void)?
 
     public init(resources: Set<String>? = nil, events: Set<String>? = nil, roomId: String? = nil,
                 deviceStore: DeviceStateStore? = nil, deviceName: String = "webex-cli", catchUp: Bool = true,
@@ -375,7 +378,10 @@ final class ListenSession: Sendable {
                 let previous = state.values.withLock { v -> Int? in defer { v.lastSequence = seq }; return v.lastSequence }
                 if let previous, seq != previous + 1 { logger.log(.debug, "events socket: sequence \(previous) → \(seq)") }
             }
-            guard eventType == "conversation.activity", let activity = json["data"]?["activity"] else { continue }
+            guard eventType == "conversation.activity", let activity = json["data"]?["activity"] else {
+                if eventType != nil { options.onFrame?(json) }
+                continue
+            }
             if let id, !envelopes.withLock({ $0.insert(id) }) { continue }
             for mapped in ActivityMapper.map(activity) {
                 await deliver(mapped, receivedAt: receivedAt)

@@ -14,6 +14,10 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
     public var retryAfter: String?
     /// An OAuth error code (`invalid_grant`, `authorization_pending` …) from token endpoints.
     public var oauthErrorCode: String?
+    /// A numeric service code: Locus `errorCode`, meeting info `code` (e.g. 403004, 2403001).
+    public var code: Int?
+    /// The parsed error body, for services whose errors carry data (meeting info's partial info, captchas).
+    public var body: JSONValue?
 
     public init(status: Int, method: HTTPMethod, url: String, message: String?, descriptions: [String],
                 trackingId: String?, retryAfter: String? = nil, oauthErrorCode: String? = nil) {
@@ -41,6 +45,10 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         }
         self.init(status: response.status, method: method, url: url, message: message, descriptions: descriptions,
                   trackingId: tracking, retryAfter: response.headers["Retry-After"], oauthErrorCode: oauth)
+        if response.body.count < 65536, let json = try? JSONValue.parse(response.body), json.objectValue != nil {
+            body = json
+            code = json["errorCode"]?.intValue ?? json["code"]?.intValue
+        }
     }
 
     public var statusText: String {
@@ -89,12 +97,15 @@ public enum WebexError: Error, Sendable, CustomStringConvertible {
     case authExpired(String)
     /// A long-lived connection (the events websocket) ended for good; the text says why.
     case disconnected(String)
+    /// The caller's role does not allow this (a meeting control without the host's rights); the text says
+    /// who can.
+    case notPermitted(String)
 
     public var description: String {
         switch self {
         case .api(let e): e.description
         case .transport(let e): "request failed: \(e.message) (\(Redact.url(e.url)))"
-        case .missingToken(let m), .insecureURL(let m), .invalidArgument(let m), .notFound(let m), .authExpired(let m),
+        case .missingToken(let m), .insecureURL(let m), .invalidArgument(let m), .notFound(let m), .authExpired(let m), .notPermitted(let m),
              .disconnected(let m): m
         case .invalidResponse(let m): "unexpected response: \(m)"
         }
@@ -111,9 +122,10 @@ public enum Redact {
     /// A request or response body safe to show: token, code and secret values are replaced, in JSON
     /// (`"access_token":"…"`) and in forms (`refresh_token=…`).
     public static func body(_ text: String) -> String {
-        let keys = "access_token|refresh_token|token|client_secret|code|code_verifier|device_code|secret|password|jwt"
+        let keys = "access_token|refresh_token|token|client_secret|code|code_verifier|device_code|secret|password|jwt|permissionToken|pin|hostKey|passcode|captchaVerifyCode"
         var out = text
-        let rules = [("(\"(?:\(keys))\"\\s*:\\s*)\"[^\"]*\"", "$1\"REDACTED\""), ("((?:^|&)(?:\(keys))=)[^&\\s]*", "$1REDACTED")]
+        let rules = [("(\"(?:\(keys))\"\\s*:\\s*)\"[^\"]*\"", "$1\"REDACTED\""), ("((?:^|&)(?:\(keys))=)[^&\\s]*", "$1REDACTED"),
+                     ("(x-cisco-turn-password=)[^\"\\\\,\\]]*", "$1REDACTED")]
         for (pattern, template) in rules {
             if let re = try? NSRegularExpression(pattern: pattern) {
                 out = re.stringByReplacingMatches(in: out, range: NSRange(out.startIndex..., in: out), withTemplate: template)

@@ -38,5 +38,22 @@ public enum JSONValue: Sendable, Hashable, Codable {
     public var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
     public var arrayValue: [JSONValue]? { if case .array(let a) = self { return a } else { return nil } }
 
+    public var boolValue: Bool? { if case .bool(let b) = self { return b } else { return nil } }
+    public var doubleValue: Double? { if case .number(let n) = self { return n } else { return nil } }
+    /// A whole number, also when sent as a numeric string (Locus and meeting info mix both).
+    public var intValue: Int? {
+        switch self {
+        case .number(let n) where n.rounded() == n && abs(n) < 9.2e18: return Int(n)
+        case .string(let s): return Int(s)
+        default: return nil
+        }
+    }
+    public var objectValue: [String: JSONValue]? { if case .object(let o) = self { return o } else { return nil } }
+
     public static func parse(_ data: Data) throws -> JSONValue { try JSONDecoder().decode(JSONValue.self, from: data) }
+
+    /// Compact JSON text with sorted keys.
+    public var jsonText: String {
+        (try? String(decoding: WebexJSON.encoder.encode(self), as: UTF8.self)) ?? "null"
+    }
 }

@@ -25,7 +25,7 @@ public struct Room: WebexModel, Hashable {
     public static var jsonFields: [String] { fieldNames(CodingKeys.self) }
 }
 
-public struct MeetingInfo: WebexModel, Hashable {
+public struct RoomMeetingInfo: WebexModel, Hashable {
     public var roomId: String
     public var meetingLink: String?
     public var sipAddress: String?
@@ -100,7 +100,7 @@ public struct RoomsAPI: Sendable {
         try await client.delete(client.url(["rooms", id]))
     }
 
-    public func meetingInfo(_ id: String) async throws(WebexError) -> MeetingInfo {
-        try await client.get(MeetingInfo.self, client.url(["rooms", id, "meetingInfo"]))
+    public func meetingInfo(_ id: String) async throws(WebexError) -> RoomMeetingInfo {
+        try await client.get(RoomMeetingInfo.self, client.url(["rooms", id, "meetingInfo"]))
     }
 }

@@ -45,7 +45,7 @@ enum ErrorReport {
                 case 429: return .rateLimited
                 default: return .failure
                 }
-            case .transport, .invalidResponse, .disconnected: return .failure
+            case .transport, .invalidResponse, .disconnected, .notPermitted: return .failure
             }
         default: return .failure
         }
