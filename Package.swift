@@ -67,6 +67,6 @@ let package = Package(
         .testTarget(name: "WebexSDKTests", dependencies: ["WebexSDK"]),
         .testTarget(name: "webexTests", dependencies: ["webex", "WebexSDK"]),
         .testTarget(name: "WebexEmulatorTests", dependencies: ["WebexEmulator"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["webex", "webex-emulator"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["webex", "webex-emulator", "WebexSDK"]),
     ]
 )

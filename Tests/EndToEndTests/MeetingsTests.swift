@@ -67,6 +67,24 @@ import Testing
         #expect(noJoin.status == 4 && noJoin.stderr.contains("no `webex meeting join` is running"), "\(noJoin.stderr)")
     }
 
+    @Test func ctrlCLeavesTheMeetingAndExits130() async throws {
+        let emu = try Emulator()
+        let run = emu.configDir.path("run")
+        let join = try emu.webexInBackground(["meeting", "join", "https://emulator.webex.com/meet/alice", "--no-media"],
+                                             extraEnv: ["XDG_RUNTIME_DIR": run])
+        defer { join.stop() }
+        #expect(await join.wait(timeout: 30) { self.has($0, "meeting:joined") }, "\(join.stderr)")
+        join.process.interrupt()
+        #expect(await join.exitStatus(timeout: 20) == 130, "\(join.stderr)")
+        #expect(has(join, "meeting:self:left") && has(join, "meeting:ended"))
+        // Webex saw the leave: nobody is left in the personal room's meeting.
+        let (_, data) = try await emu.http("GET", "/_emulator/loci")
+        let loci = ((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["items"] as? [[String: Any]]) ?? []
+        let present = loci.flatMap { ($0["participants"] as? [[String: Any]]) ?? [] }.filter { $0["state"] as? String == "JOINED" }
+        #expect(!loci.isEmpty && present.isEmpty, "\(String(decoding: data, as: UTF8.self))")
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: run + "/webex")) ?? []).isEmpty)
+    }
+
     /// The scenario: two joins, lobby, admit, mute, recording, a non-host refused, passwords, end.
     @Test func hostAndGuestSeeEachOthersChanges() async throws {
         let emu = try Emulator()

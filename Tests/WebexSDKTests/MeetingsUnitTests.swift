@@ -17,6 +17,15 @@ import Testing
         #expect(seq([]).isEmpty && !seq([1]).isEmpty)
     }
 
+    @Test func realLocusSequenceNumbersBeyondDoublePrecisionStayExact() throws {
+        // Real entries are around 1.4e17, past 2^53: they must not be rounded when parsed or echoed.
+        let a = try #require(LocusSequence(try JSONValue.parse(Data(#"{"entries":[138781603429640000],"rangeStart":0,"rangeEnd":0}"#.utf8))))
+        let b = try #require(LocusSequence(try JSONValue.parse(Data(#"{"entries":[138781603429640001],"rangeStart":0,"rangeEnd":0}"#.utf8))))
+        #expect(a.compare(to: b) == .less)
+        let echoed = try JSONValue.parse(Data(#"{"entries":[138781603429640001]}"#.utf8)).jsonText
+        #expect(echoed == #"{"entries":[138781603429640001]}"#)
+    }
+
     @Test func aDTOWithoutBothRangeKeysIsNotALocus() {
         #expect(LocusSequence(.object(["entries": .array([.number(1)])])) == nil)
         #expect(LocusSequence(.object(["entries": .array([.number(1)]), "rangeStart": .number(0), "rangeEnd": .number(0)])) == seq([1]))

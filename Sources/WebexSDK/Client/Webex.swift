@@ -142,9 +142,10 @@ public final class Webex: Sendable {
     }
 
     static func preview(_ body: Data) -> String {
+        // Redact the whole body first: a secret cut at the limit would lose its closing quote and escape the rule.
         let limit = 4096
-        let text = Redact.body(String(decoding: body.prefix(limit), as: UTF8.self))
-        return body.count > limit ? text + "… (\(body.count) bytes)" : text
+        let text = Redact.body(String(decoding: body.prefix(1 << 20), as: UTF8.self))
+        return text.count > limit ? String(text.prefix(limit)) + "… (\(body.count) bytes)" : text
     }
 
     // MARK: JSON helpers

@@ -374,7 +374,7 @@ final class ListenSession: Sendable {
                 }
                 continue
             }
-            if let seq = json["sequenceNumber"].flatMap({ v -> Int? in if case .number(let n) = v { Int(n) } else { nil } }) {
+            if let seq = json["sequenceNumber"]?.intValue {
                 let previous = state.values.withLock { v -> Int? in defer { v.lastSequence = seq }; return v.lastSequence }
                 if let previous, seq != previous + 1 { logger.log(.debug, "events socket: sequence \(previous) → \(seq)") }
             }

@@ -180,7 +180,7 @@ public struct MeetingMember: Sendable, Codable, Equatable {
         state = p["state"]?.stringValue
         let devices = p["devices"]?.arrayValue ?? []
         switch state {
-        case "JOINED": status = "IN_MEETING"
+        case "JOINED" where !devices.isEmpty: status = "IN_MEETING"
         case "IDLE" where devices.contains(where: { ["WAIT", "OBSERVE"].contains($0["intent"]?["type"]?.stringValue ?? "") }):
             status = "IN_LOBBY"
         default: status = "NOT_IN_MEETING"

@@ -52,6 +52,7 @@ public actor Meeting {
     private var waiting: [JSONValue] = []
     private var syncTimer: Task<Void, Never>?
     private var finished = false
+    private var syncing = false
 
     init(client: Webex, info: MeetingInfo, deviceURL: String, correlationId: String) {
         self.client = client; self.info = info; self.deviceURL = deviceURL; self.correlationId = correlationId
@@ -77,7 +78,10 @@ public actor Meeting {
             return nil
         }
         var deviceURL: String?
-        let deadline = Task { try? await Task.sleep(nanoseconds: UInt64(options.connectTimeout * 1e9)); statuses.continuation.finish() }
+        let deadline = Task {
+            guard (try? await Task.sleep(nanoseconds: UInt64(options.connectTimeout * 1e9))) != nil else { return }
+            statuses.continuation.finish()
+        }
         let watcher = Task { if let e = await failure.value { statuses.continuation.yield(.disconnected(code: 0, reason: e.description, retryIn: -1)) } }
         var connected = false
         for await s in statuses.stream {
@@ -95,11 +99,11 @@ public actor Meeting {
         deadline.cancel(); watcher.cancel()
         guard connected, let deviceURL, !deviceURL.isEmpty else {
             await subscription.stop()
-            throw .disconnected("the events socket did not connect within \(Int(options.connectTimeout)) s; Locus events could not be received")
+            throw .disconnected("the events socket did not connect within \(Int(options.connectTimeout)) s, so meeting events could not be received; check the network and the proxy settings (https_proxy, no_proxy)")
         }
         let meeting = Meeting(client: client, info: info, deviceURL: deviceURL, correlationId: UUID().uuidString.lowercased())
         do {
-            try await meeting.start(subscription: subscription, frames: frames.stream, statuses: statuses.stream, options: options)
+            try await meeting.start(subscription: subscription, frames: frames.stream, statuses: statuses.stream, failure: failure, options: options)
         } catch {
             await subscription.stop()
             throw error
@@ -108,7 +112,7 @@ public actor Meeting {
     }
 
     private func start(subscription: EventSubscription, frames: AsyncStream<JSONValue>, statuses: AsyncStream<EventStreamStatus>,
-                       options: MeetingJoinOptions) async throws(WebexError) {
+                       failure: Task<WebexError?, Never>, options: MeetingJoinOptions) async throws(WebexError) {
         self.subscription = subscription
         phase = .ringing
         let url = try await joinURL()
@@ -126,18 +130,26 @@ public actor Meeting {
         ]
         if let name = options.displayName, !name.isEmpty { body["alias"] = .string(name) }
         if let token = info.permissionToken { body["permissionToken"] = .string(token) }
-        if let pin = options.hostPIN { body["pin"] = .string(pin); body["moderator"] = .bool(true) }
         if info.locusURL == nil {
             if let address = info.joinURL ?? info.sipURI ?? info.meetingNumber.map({ "wbxmn:\($0)" }) {
                 body["invitee"] = .object(["address": .string(address)])
             }
         }
-        let response: JSONValue
+        var response: JSONValue
         do {
             response = try await request(.post, url, body: .object(body))
         } catch {
-            phase = .error
-            throw Self.explainJoinFailure(error)
+            // "Intent to join": the meeting waits for its host; with a host PIN, join again as host (§3.1).
+            guard case .api(let e) = error, Self.intentToJoinCodes.contains(e.code ?? 0), let pin = options.hostPIN else {
+                phase = .error
+                throw Self.explainJoinFailure(error)
+            }
+            body["pin"] = .string(pin)
+            body["moderator"] = .bool(true)
+            do { response = try await request(.post, url, body: .object(body)) } catch {
+                phase = .error
+                throw Self.explainJoinFailure(error)
+            }
         }
         guard let dto = response["locus"], LocusSequence(dto["sequence"]) != nil else {
             phase = .error
@@ -157,7 +169,19 @@ public actor Meeting {
                 if case .connected(reconnect: true) = s { await self?.sync(reason: "the events socket reconnected") }
             }
         }
-        tasks += [framesTask, statusTask]
+        // The events connection ending for good (refused token, replaced) ends the meeting for this client:
+        // without it the roster would silently freeze.
+        let failureTask = Task { [weak self] in
+            if let error = await failure.value { await self?.connectionLost(error) }
+        }
+        tasks += [framesTask, statusTask, failureTask]
+    }
+
+    private func connectionLost(_ error: WebexError) async {
+        guard !finished else { return }
+        eventSink.yield(MeetingEvent("network:disconnected", .object(["reason": .string(error.description)])))
+        try? await leave()
+        await finish()
     }
 
     func joinURL() async throws(WebexError) -> URL {
@@ -180,23 +204,25 @@ public actor Meeting {
         return URL(string: Webex.join(catalog, ["loci", "call"]).absoluteString + "?alternateRedirect=true")!
     }
 
+    static let intentToJoinCodes: Set<Int> = [2423005, 2423006, 2423016, 2423017, 2423018]
+
     static func explainJoinFailure(_ error: WebexError) -> WebexError {
         guard case .api(let e) = error else { return error }
-        switch e.code {
-        case 2423005, 2423006, 2423016, 2423017, 2423018:
-            return .notPermitted("the meeting is waiting for its host: join with the host PIN (--host-pin) if you are the host, or wait until the host has joined (\(e.message ?? "intent to join"))")
-        default:
-            if e.status == 403 {
-                return .notPermitted("Webex refused to let you join: \(e.message ?? "forbidden"). If the meeting has a password, pass --password")
-            }
-            return error
+        if intentToJoinCodes.contains(e.code ?? 0) {
+            return .notPermitted("the meeting is waiting for its host: if you are the host, set WEBEX_MEETING_HOST_PIN (or --host-pin) to your host PIN; otherwise wait until the host has joined (\(e.message ?? "intent to join"))")
         }
+        if e.status == 403 {
+            return .notPermitted("Webex refused to let you join: \(e.message ?? "forbidden"). Check that you are invited, or that the meeting's password was given to `webex meeting info`/`join`")
+        }
+        return error
     }
 
     // MARK: Locus working copy
 
     /// Feeds a full DTO or a delta through the sequence rules (reference §3.5).
-    func ingest(_ dto: JSONValue) async {
+    func ingest(_ dto: JSONValue, allowSync: Bool = true) async {
+        // While a sync is out, everything waits for its result (the JS parser's PAUSED state).
+        if syncing { waiting.append(dto); return }
         switch locus.decide(dto) {
         case .apply:
             apply(dto)
@@ -205,20 +231,29 @@ public actor Meeting {
             return
         case .wait:
             waiting.append(dto)
-            if waiting.count > 5 {
+            if waiting.count > 5, allowSync {
                 await sync(reason: "more than 5 Locus deltas arrived out of order")
-            } else if syncTimer == nil {
-                // Wait 10–15 s for the missing delta, then sync (the JS SDK's timing).
-                let delay = 10 + Double.random(in: 0...5)
-                syncTimer = Task { [weak self] in
-                    try? await Task.sleep(nanoseconds: UInt64(delay * 1e9))
-                    guard !Task.isCancelled else { return }
-                    await self?.sync(reason: "a Locus delta is still missing")
-                }
+            } else {
+                scheduleSync()
             }
         case .sync, .urlChanged:
-            await sync(reason: "the Locus sequence cannot be reconciled")
+            if allowSync { await sync(reason: "the Locus sequence cannot be reconciled") } else { scheduleSync() }
         }
+    }
+
+    /// Waits 10–15 s for a missing delta, then syncs (the JS SDK's timing).
+    private func scheduleSync() {
+        guard syncTimer == nil, !finished else { return }
+        let delay = 10 + Double.random(in: 0...5)
+        syncTimer = Task { [weak self] in
+            guard (try? await Task.sleep(nanoseconds: UInt64(delay * 1e9))) != nil else { return }
+            await self?.timerFired()
+        }
+    }
+
+    private func timerFired() async {
+        syncTimer = nil
+        await sync(reason: "a Locus delta is still missing")
     }
 
     private func apply(_ dto: JSONValue) {
@@ -253,20 +288,28 @@ public actor Meeting {
 
     /// `GET syncUrl` (a delta), else `GET locusUrl` (the full DTO); applied unconditionally.
     public func sync(reason: String) async {
-        guard !finished, let locusURL = locus.url else { return }
+        guard !finished, !syncing, let locusURL = locus.url else { return }
         syncTimer?.cancel(); syncTimer = nil
+        syncing = true
         client.configuration.logger.log(.info, "meeting: syncing Locus (\(reason))")
-        if let s = locus.syncURL, let u = URL(string: s), let delta = try? await request(.get, u, body: nil),
-           LocusSequence(delta["sequence"]) != nil {
-            apply(delta)
-        } else if let u = URL(string: locusURL), let full = try? await request(.get, u, body: nil), LocusSequence(full["sequence"]) != nil {
-            apply(full)
-        } else {
-            client.configuration.logger.log(.warn, "meeting: could not sync the Locus state; the roster may be stale")
+        var result: JSONValue?
+        if let s = locus.syncURL, let u = URL(string: s), let delta = try? await request(.get, u, body: nil) {
+            // An empty answer means the working copy is current.
+            result = delta.objectValue?.isEmpty == true ? .object([:]) : (LocusSequence(delta["sequence"]) != nil ? delta : nil)
         }
+        if result == nil, let u = URL(string: locusURL), let full = try? await request(.get, u, body: nil), LocusSequence(full["sequence"]) != nil {
+            result = full
+        }
+        syncing = false
+        guard let result else {
+            client.configuration.logger.log(.warn, "meeting: could not sync the Locus state; trying again shortly")
+            scheduleSync()
+            return
+        }
+        if result.objectValue?.isEmpty == false { apply(result) }
         let pending = waiting
         waiting = []
-        for dto in pending { await ingest(dto) }
+        for dto in pending { await ingest(dto, allowSync: false) }
     }
 
     /// Routes a Mercury frame: Locus events for this meeting by URL or correlation id (reference §4.2).
@@ -366,7 +409,7 @@ public actor Meeting {
 
     /// Refuses locally what Webex did not offer (display hints, reference §3.4).
     private func require(_ hints: String..., to action: String) throws(WebexError) {
-        guard phase == .joined, !finished else { throw .invalidArgument("cannot \(action): not in the meeting any more") }
+        guard phase == .joined, !finished else { throw .disconnected("cannot \(action): not in the meeting any more") }
         let caps = locus.capabilities
         guard hints.allSatisfy(caps.contains) else {
             if locus.inLobby { throw .notPermitted("cannot \(action) while waiting in the lobby") }
@@ -378,8 +421,11 @@ public actor Meeting {
         let all = locus.members
         if let m = all.first(where: { $0.id == idOrName }) { return m }
         let q = idOrName.lowercased()
-        let byEmail = all.filter { $0.email?.lowercased() == q }
+        let present = all.filter { $0.status != "NOT_IN_MEETING" }
+        let byEmail = present.filter { $0.email?.lowercased() == q }
         if byEmail.count == 1 { return byEmail[0] }
+        let exact = present.filter { ($0.name ?? "").lowercased() == q }
+        if exact.count == 1 { return exact[0] }
         if let pid = HydraID(idOrName)?.uuid ?? Optional(idOrName), let m = all.first(where: { $0.personId == pid && $0.status != "NOT_IN_MEETING" }) { return m }
         let byName = all.filter { ($0.name ?? "").lowercased().contains(q) && $0.status != "NOT_IN_MEETING" }
         if byName.count == 1 { return byName[0] }
@@ -395,14 +441,19 @@ public actor Meeting {
     public var isFinished: Bool { finished }
 
     /// `PUT {locusUrl}/participant/{selfId}/leave`.
+    /// Ends the meeting for this client even when the request fails (the error is still thrown).
     public func leave() async throws(WebexError) {
         guard !finished else { return }
+        var failure: WebexError?
         if locus.meetingState != "INACTIVE", locus.selfState != "LEFT", let selfId = locus.selfId {
-            try await deltaRequest(.put, try locusURL("participant", selfId, "leave"), body: [
-                "device": device(extra: [:]), "usingResource": .null, "correlationId": .string(correlationId),
-            ])
+            do {
+                try await deltaRequest(.put, try locusURL("participant", selfId, "leave"), body: [
+                    "device": device(extra: [:]), "usingResource": .null, "correlationId": .string(correlationId),
+                ])
+            } catch { failure = error }
         }
         await finish()
+        if let failure { throw failure }
     }
 
     /// `PUT {locusUrl}/participant/decline` (an incoming call).
@@ -461,21 +512,26 @@ public actor Meeting {
     /// Local mute (stop sending; `PUT /media` with `audioMuted`/`videoMuted`, reference §3.7–§3.8). Unmuting
     /// while muted by the host also clears the server mute, which Webex refuses under hard mute.
     public func muteSelf(_ muted: Bool, video: Bool = false) async throws(WebexError) {
-        guard phase == .joined, !finished else { throw .invalidArgument("not in the meeting") }
+        guard phase == .joined, !finished else { throw .disconnected("not in the meeting any more") }
         let selfAudio = locus.selfObject?["controls"]?["audio"]
         if !muted, !video, selfAudio?["disallowUnmute"]?.boolValue == true {
             throw .notPermitted("the host does not allow unmuting in this meeting; ask the host to unmute you")
         }
+        let previous = video ? localVideoMuted : localAudioMuted
         if video { localVideoMuted = muted } else { localAudioMuted = muted }
-        try await sendLocalMute()
-        let serverMuted = (video ? locus.selfObject?["controls"]?["video"] : selfAudio)?["muted"]?.boolValue ?? false
+        do { try await sendLocalMute() } catch {
+            if video { localVideoMuted = previous } else { localAudioMuted = previous }
+            throw error
+        }
+        // Read again after the await: a host mute may have arrived meanwhile.
+        let serverMuted = locus.selfObject?["controls"]?[video ? "video" : "audio"]?["muted"]?.boolValue ?? false
         if !muted, serverMuted, let selfId = locus.selfId {
             try await deltaRequest(.patch, try locusURL("participant", selfId, "controls"), body: [video ? "video" : "audio": .object(["muted": .bool(false)])])
         }
     }
 
     private func sendLocalMute() async throws(WebexError) {
-        guard let mediaId else { throw .invalidArgument("this join has no media connection yet, so there is nothing to mute") }
+        guard let mediaId else { throw .notPermitted("this join has no media connection (Locus gave no mediaId), so there is nothing to mute") }
         let local: JSONValue = .object(["audioMuted": .bool(localAudioMuted), "videoMuted": .bool(localVideoMuted)])
         try await deltaRequest(.put, try selfURL("media"), body: [
             "device": device(extra: [:]), "correlationId": .string(correlationId),
@@ -627,10 +683,14 @@ public actor Meeting {
         let raw: JSONValue
         do { raw = try JSONValue.parse(WebexJSON.encoder.encode(message)) } catch { throw .invalidArgument("cannot encode ROAP: \(error)") }
         local["roapMessage"] = raw
+        // An empty mediaId asks Locus for a new confluence (§3.7): only when the caller says so.
+        guard let id = overrideId ?? mediaId else {
+            throw .notPermitted("this join has no media connection (Locus gave no mediaId) to send ROAP on")
+        }
         let res = try await request(.put, try selfURL("media"), body: .object([
             "device": device(extra: [:]), "correlationId": .string(correlationId),
             "clientMediaPreferences": .object(["preferTranscoding": .bool(true), "ipver": .number(4)]),
-            "localMedias": .array([.object(["localSdp": .string(JSONValue.object(local).jsonText), "mediaId": .string(overrideId ?? mediaId ?? "")])]),
+            "localMedias": .array([.object(["localSdp": .string(JSONValue.object(local).jsonText), "mediaId": .string(id)])]),
         ]))
         // The answer always carries the Locus (reference §3.7).
         if let dto = res["locus"], LocusSequence(dto["sequence"]) != nil { await ingest(dto) }
@@ -651,6 +711,15 @@ public actor Meeting {
     /// Sends an SDP offer and returns the answer SDP (the media session applies it). Retries the
     /// retryable ROAP errors with a new sequence number.
     public func offer(sdp: String) async throws(WebexError) -> String {
+        do {
+            return try await offerTransaction(sdp: sdp)
+        } catch {
+            roap.abandon()
+            throw error
+        }
+    }
+
+    private func offerTransaction(sdp: String) async throws(WebexError) -> String {
         var seq = roap.startOffer()
         while true {
             let msg = ROAPMessage(.offer, seq: seq, sdp: sdp, tieBreaker: ROAPMessage.clientTieBreaker, headers: ROAPMessage.answerInResponse)

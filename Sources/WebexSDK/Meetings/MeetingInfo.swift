@@ -128,12 +128,12 @@ public enum MeetingInfoFailure: Error, Sendable {
     public var webexError: WebexError {
         switch self {
         case .passwordRequired(_, let wrong):
-            return .invalidArgument(wrong ? "the meeting password (or host key) is wrong: check it and pass --password again"
-                                          : "this meeting needs a password: pass --password (or the host key), or set WEBEX_MEETING_PASSWORD")
+            return .invalidArgument(wrong ? "the meeting password (or host key) is wrong: check it and give it again (WEBEX_MEETING_PASSWORD or --password-file)"
+                                          : "this meeting needs a password (or the host key): set WEBEX_MEETING_PASSWORD or pass --password-file FILE")
         case .captchaRequired(let c, _, _):
             return .invalidArgument("Webex wants a captcha after too many wrong passwords: open \(c.imageURL ?? "the captcha image") and pass --captcha CODE with --captcha-id \(c.id) and the right --password")
         case .policy(let code, let message):
-            return .invalidArgument("your organisation's policy does not allow joining this meeting (\(code)): \(message)")
+            return .notPermitted("your organisation's policy does not allow joining this meeting (\(code)): \(message)")
         case .other(let e): return e
         }
     }

@@ -155,7 +155,8 @@ public struct ROAPClient: Sendable, Equatable {
         case (.waitingForOK(let s), .offer) where m.seq == s:
             return .none // a repeated offer while we wait for its OK
         case (.idle, .answer) where m.seq == seq:
-            return .reply(ROAPMessage(.ok, seq: m.seq)) // the answer again: our OK was lost
+            // The answer again: our OK was lost (unless the server wants none).
+            return m.wantsNoOK ? .none : .reply(ROAPMessage(.ok, seq: m.seq))
         case (_, .error):
             return .none
         default:

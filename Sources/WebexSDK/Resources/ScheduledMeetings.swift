@@ -94,6 +94,9 @@ public struct ScheduledMeetingsAPI: Sendable {
         if f.password == nil { f.password = current.password }
         if f.agenda == nil { f.agenda = current.agenda }
         if f.timezone == nil { f.timezone = current.timezone }
+        if f.enabledAutoRecordMeeting == nil { f.enabledAutoRecordMeeting = current.enabledAutoRecordMeeting }
+        if f.enabledJoinBeforeHost == nil { f.enabledJoinBeforeHost = current.enabledJoinBeforeHost }
+        if f.allowAnyUserToBeCoHost == nil { f.allowAnyUserToBeCoHost = current.allowAnyUserToBeCoHost }
         return try await client.send(ScheduledMeeting.self, .put, client.url(["meetings", id]), json: body(f, title: title, start: start, end: end))
     }
 

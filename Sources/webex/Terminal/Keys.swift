@@ -15,7 +15,9 @@ enum Terminal {
         var raw = old
         raw.c_lflag &= ~tcflag_t(ECHO)
         tcsetattr(fd, TCSAFLUSH, &raw)
-        defer { tcsetattr(fd, TCSAFLUSH, &old); _ = write(fd, "\n", 1) }
+        // Ctrl-C must not leave the terminal without echo: it is ignored while the prompt is up.
+        let previous = signal(SIGINT, SIG_IGN)
+        defer { tcsetattr(fd, TCSAFLUSH, &old); _ = write(fd, "\n", 1); signal(SIGINT, previous) }
         _ = prompt.withCString { write(fd, $0, strlen($0)) }
         var bytes: [UInt8] = []
         var c: UInt8 = 0

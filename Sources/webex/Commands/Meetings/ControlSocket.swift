@@ -19,6 +19,8 @@ enum ControlSocket {
         var st = stat()
         if stat(base, &st) != 0 {
             guard create else { return base }
+            try? FileManager.default.createDirectory(atPath: (base as NSString).deletingLastPathComponent, withIntermediateDirectories: true,
+                                                     attributes: [.posixPermissions: 0o700])
             guard mkdir(base, 0o700) == 0 || errno == EEXIST else {
                 throw CLIError.failure("cannot create the control socket directory \(base): \(String(cString: strerror(errno)))")
             }
@@ -84,6 +86,7 @@ enum ControlSocket {
                 let handler = self.handler
                 let inFlight = self.inFlight
                 inFlight.begin()
+                ControlSocket.setTimeout(client, seconds: 10)
                 let t = Thread {
                     defer { inFlight.end() }
                     guard let line = ControlSocket.readLine(client) else { Glibc.close(client); return }
@@ -98,8 +101,9 @@ enum ControlSocket {
             }
         }
 
-        func close() {
-            inFlight.wait(seconds: 5)
+        /// Stops accepting, after letting the commands being answered finish (5 s at most).
+        func close() async {
+            for _ in 0..<500 where !inFlight.isIdle { try? await Task.sleep(nanoseconds: 10_000_000) }
             shutdown(fd, Int32(SHUT_RDWR))
             Glibc.close(fd)
             unlink(path)
@@ -115,10 +119,13 @@ enum ControlSocket {
         func begin() { lock.lock(); count += 1; lock.unlock() }
         func end() { lock.lock(); count -= 1; lock.unlock() }
         var isIdle: Bool { lock.lock(); defer { lock.unlock() }; return count == 0 }
-        func wait(seconds: Double) {
-            let deadline = Date().addingTimeInterval(seconds)
-            while !isIdle, Date() < deadline { usleep(10_000) }
-        }
+    }
+
+    /// Reads and writes on `fd` give up after `seconds` (a silent peer must not block forever).
+    static func setTimeout(_ fd: Int32, seconds: Int) {
+        var tv = timeval(tv_sec: seconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
     }
 
     static func readLine(_ fd: Int32, limit: Int = 1 << 20) -> String? {
@@ -152,14 +159,24 @@ enum ControlSocket {
         var addr = try address(path)
         let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
         guard rc == 0 else { throw StaleSocket(path: path) }
+        // Commands wait for Webex; a join that is stuck must not hang this shell.
+        setTimeout(fd, seconds: 60)
         writeAll(fd, JSONValue.object(["command": .string(command)]).jsonText + "\n")
         guard let line = readLine(fd), let reply = try? JSONValue.parse(Data(line.utf8)) else {
-            throw CLIError.failure("the meeting at \(path) did not answer")
+            throw CLIError.failure("the meeting join behind \(path) did not answer; it may have just ended (`webex meeting status` shows whether it still runs)")
         }
         return reply
     }
 
     struct StaleSocket: Error { var path: String }
+
+    static func listening(_ path: String) -> Bool {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0, var addr = try? address(path) else { return false }
+        defer { close(fd) }
+        let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
+        return rc == 0
+    }
 
     /// The sockets of running joins; stale ones (their process is gone) are removed.
     static func running(environment env: [String: String]) throws -> [(pid: Int32, path: String)] {
@@ -170,6 +187,8 @@ enum ControlSocket {
             guard let pid = Int32(name.dropFirst("meeting-".count).dropLast(".sock".count)) else { continue }
             let path = dir + "/" + name
             if kill(pid, 0) != 0 && errno == ESRCH { unlink(path); continue }
+            // The process ID may have been reused: a socket nobody listens on is stale.
+            if !listening(path) { unlink(path); continue }
             out.append((pid, path))
         }
         return out.sorted { $0.0 < $1.0 }

@@ -88,7 +88,10 @@ struct MeetingInfoCommand: AsyncParsableCommand {
         let info = try await destination.lookup(client: client)
         let io = CLIContext.current.io
         if json {
-            io.out(String(decoding: try WebexJSON.prettyEncoder.encode(info.json), as: UTF8.self) + "\n")
+            // The permission token is a credential for joining: it stays out of the output.
+            var shown = info.json.objectValue ?? [:]
+            shown["permissionToken"] = nil
+            io.out(String(decoding: try WebexJSON.prettyEncoder.encode(JSONValue.object(shown)), as: UTF8.self) + "\n")
             return
         }
         var rows: [(String, String?)] = [
@@ -104,18 +107,20 @@ struct MeetingPMR: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "pmr", abstract: "Show a personal room (yours by default), or claim one with its host PIN.")
     @Argument(help: "A person (email or ID); you when left out.") var person: String?
     @Option(help: ArgumentHelp("Claim this personal room link as yours (needs --pin).", valueName: "link")) var claim: String?
-    @Option(help: ArgumentHelp("The host PIN (4-6 digits) for --claim.", valueName: "pin")) var pin: String?
+    @Option(help: ArgumentHelp("The host PIN (4-6 digits) for --claim; WEBEX_MEETING_HOST_PIN keeps it out of the process list.", valueName: "pin")) var pin: String?
     @OptionGroup var globals: GlobalOptions
     @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {
-        if claim != nil && pin == nil { throw ValidationError("--claim needs --pin") }
+        if claim != nil && pin == nil && (CLIContext.current.environment["WEBEX_MEETING_HOST_PIN"] ?? "").isEmpty {
+            throw ValidationError("--claim needs the host PIN: set WEBEX_MEETING_HOST_PIN or pass --pin")
+        }
     }
 
     func run() async throws {
         let client = try globals.makeClient()
         let io = CLIContext.current.io
-        if let claim, let pin {
+        if let claim, let pin = pin ?? CLIContext.current.environment["WEBEX_MEETING_HOST_PIN"] {
             let result = try await client.meetings.claimPersonalRoom(link: claim, pin: pin)
             io.out(json ? result.jsonText + "\n" : "claimed \(claim)\n")
             return

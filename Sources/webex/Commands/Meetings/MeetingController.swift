@@ -10,7 +10,7 @@ struct MeetingController: Sendable {
         ("members", "list the members"),
         ("mute [MEMBER] [--video]", "mute yourself, or a member as host"),
         ("unmute [MEMBER] [--video]", "unmute yourself, or a member as host"),
-        ("admit [MEMBER…]", "admit members from the lobby (everyone waiting without a name)"),
+        ("admit [MEMBER]", "admit a member from the lobby (everyone waiting without a name)"),
         ("remove MEMBER", "remove a member"),
         ("lock | unlock", "lock or unlock the meeting"),
         ("record start|stop|pause|resume", "control the recording"),

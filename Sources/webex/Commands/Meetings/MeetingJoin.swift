@@ -27,7 +27,7 @@ struct MeetingJoin: AsyncParsableCommand {
     var noMedia = false
     @Option(help: "The name others see (your account's name by default).") var name: String?
     @Option(help: ArgumentHelp("Leave after this long: seconds, or 30s, 5m, 2h.", valueName: "duration")) var duration: String?
-    @Option(name: .customLong("host-pin"), help: ArgumentHelp("Join as host with the host PIN (when the meeting waits for its host).", valueName: "pin"))
+    @Option(name: .customLong("host-pin"), help: ArgumentHelp("Join as host with the host PIN when the meeting waits for its host (or WEBEX_MEETING_HOST_PIN, which stays out of the process list).", valueName: "pin"))
     var hostPIN: String?
     @OptionGroup var globals: GlobalOptions
 
@@ -38,6 +38,7 @@ struct MeetingJoin: AsyncParsableCommand {
     }
 
     enum Ending: Sendable { case interrupted, duration, left }
+    final class MeetingBox: Sendable { let value = Mutex<Meeting?>(nil) }
     final class State: Sendable {
         let ending = Mutex<Ending?>(nil)
         let lastEvent = Mutex<String>("")
@@ -50,14 +51,37 @@ struct MeetingJoin: AsyncParsableCommand {
         let ctx = CLIContext.current
         let io = ctx.io
         let client = try globals.makeClient()
+        // Checked before joining, so a failure here cannot leave a participant behind.
+        let socketDirectory = try ControlSocket.directory(environment: ctx.environment, create: true)
         let info = try await destination.lookup(client: client)
         let chatty = io.stderrIsTTY
+        // Ctrl-C and SIGTERM are taken from here on: during the join they cancel it, once joined they leave.
+        let state = State()
+        let joinedMeeting = MeetingBox()
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        var sources: [any DispatchSourceSignal] = []
+        for sig in [SIGINT, SIGTERM] {
+            let src = DispatchSource.makeSignalSource(signal: sig)
+            src.setEventHandler {
+                state.ending.withLock { if $0 == nil { $0 = .interrupted } }
+                if let m = joinedMeeting.value.withLock({ $0 }) { Task { try? await m.leave() } }
+            }
+            src.resume()
+            sources.append(src)
+        }
+        defer { for s in sources { s.cancel() }; signal(SIGINT, SIG_DFL); signal(SIGTERM, SIG_DFL) }
         if chatty { io.err("joining \(info.meetingName ?? destination.destination)…\n") }
-        let options = MeetingJoinOptions(displayName: name, hostPIN: hostPIN,
+        let pin = hostPIN ?? ctx.environment["WEBEX_MEETING_HOST_PIN"].flatMap { $0.isEmpty ? nil : $0 }
+        let options = MeetingJoinOptions(displayName: name, hostPIN: pin,
                                          deviceStore: Events.deviceStore(client: client, environment: ctx.environment))
         let meeting = try await Meeting.join(info, client: client, options: options)
+        joinedMeeting.value.withLock { $0 = meeting }
+        if state.ending.withLock({ $0 }) == .interrupted {
+            try? await meeting.leave()
+            throw ExitCode(ExitCodeValue.interrupted.rawValue)
+        }
         let controller = MeetingController(meeting: meeting)
-        let state = State()
         let ndjson = !io.stdoutIsTTY
         let raw: Terminal.RawMode? = (!ndjson && io.stdinIsTTY) ? Terminal.RawMode() : nil
         defer { raw?.restore() }
@@ -74,15 +98,20 @@ struct MeetingJoin: AsyncParsableCommand {
         }
 
         // The control socket for other shells.
-        let server = try ControlSocket.Server(directory: ControlSocket.directory(environment: ctx.environment, create: true)) { line in
+        let server: ControlSocket.Server
+        do {
+            server = try ControlSocket.Server(directory: socketDirectory) { line in
             guard let request = try? JSONValue.parse(Data(line.utf8)), let command = request["command"]?.stringValue else {
                 return JSONValue.object(["ok": .bool(false), "error": .string("bad request: send {\"command\":\"…\"}"), "exit": .number(2)]).jsonText
             }
             let r = await controller.execute(command)
             return JSONValue.object(["ok": .bool(r.ok), "result": r.result, "error": r.error.map(JSONValue.string) ?? .null,
                                      "exit": .number(Double(r.exit))]).jsonText
+            }
+        } catch {
+            try? await meeting.leave()
+            throw error
         }
-        defer { server.close() }
 
         await emit("meeting:joined", .object(["status": await controller.status(), "members": await controller.execute("members").result,
                                               "controlSocket": .string(server.path)]))
@@ -125,20 +154,7 @@ struct MeetingJoin: AsyncParsableCommand {
             keys.start()
         }
 
-        // Ctrl-C / SIGTERM leave the meeting properly; --duration too.
-        signal(SIGINT, SIG_IGN)
-        signal(SIGTERM, SIG_IGN)
-        var sources: [any DispatchSourceSignal] = []
-        for sig in [SIGINT, SIGTERM] {
-            let src = DispatchSource.makeSignalSource(signal: sig)
-            src.setEventHandler {
-                state.ending.withLock { if $0 == nil { $0 = .interrupted } }
-                Task { try? await meeting.leave() }
-            }
-            src.resume()
-            sources.append(src)
-        }
-        defer { for s in sources { s.cancel() }; signal(SIGINT, SIG_DFL); signal(SIGTERM, SIG_DFL) }
+        // --duration leaves too.
         var timer: Task<Void, Never>?
         if let seconds = duration.flatMap(ListenOptions.seconds) {
             timer = Task {
@@ -155,6 +171,7 @@ struct MeetingJoin: AsyncParsableCommand {
         }
         // A command that ended the meeting (leave, end) still reports its result.
         for _ in 0..<500 where !stdinCommands.isIdle { try? await Task.sleep(nanoseconds: 10_000_000) }
+        await server.close()
         let locus = await meeting.locus
         let reason = LocusSummary.endReason(locus)
         if ndjson {
@@ -193,8 +210,8 @@ struct MeetingJoin: AsyncParsableCommand {
         if locus.isLocked == true { flags.append("locked") }
         if locus.recording != .stopped { flags.append(locus.recording == .paused ? "recording paused" : "● recording") }
         if locus.inLobby { flags.append("waiting in the lobby") }
-        let muted = await meeting.localAudioMuted
-        flags.append(muted ? "you: muted" : "you: unmuted")
+        if locus.selfObject?["controls"]?["audio"]?["muted"]?.boolValue == true { flags.append("you are muted by the host") }
+        else if members.first(where: \.isSelf)?.muted == true { flags.append("you are muted") }
         lines.append("\(title) — \(members.count) in the meeting\(flags.isEmpty ? "" : " — " + flags.joined(separator: ", "))")
         lines.append("")
         let nameWidth = max(4, min(40, members.map { ($0.name ?? $0.id).count + ($0.isSelf ? 6 : 0) }.max() ?? 4))
@@ -216,7 +233,7 @@ struct MeetingJoin: AsyncParsableCommand {
     static func key(_ key: Character, meeting: Meeting, controller: MeetingController, state: State) async {
         let command: String
         switch key {
-        case "m": command = await meeting.localAudioMuted ? "unmute" : "mute"
+        case "m": command = await meeting.members.first(where: \.isSelf)?.muted == true ? "unmute" : "mute"
         case "l": command = await meeting.locus.isLocked == true ? "unlock" : "lock"
         case "r": command = await meeting.locus.recording == .stopped ? "record start" : "record stop"
         case "a": command = "admit"

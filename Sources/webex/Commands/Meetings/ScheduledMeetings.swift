@@ -77,7 +77,9 @@ struct ScheduledMeetingOptions: ParsableArguments {
     @Flag(inversion: .prefixedNo, help: "Record automatically when the meeting starts.") var autoRecord: Bool?
     @Flag(inversion: .prefixedNo, help: "Let people join before the host.") var joinBeforeHost: Bool?
 
-    func fields() throws -> ScheduledMeetingFields {
+    /// `environmentPassword`: take WEBEX_MEETING_PASSWORD (for create; an update changes the password only
+    /// when --password-file says so, so a variable exported for joining is not written into meetings).
+    func fields(environmentPassword: Bool) throws -> ScheduledMeetingFields {
         let startDate = try start.map { try Meetings.date($0, "--start") }
         var endDate: Date?
         if let end {
@@ -93,7 +95,7 @@ struct ScheduledMeetingOptions: ParsableArguments {
                 throw ValidationError("cannot read --password-file \(passwordFile)")
             }
             password = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        } else if let env = CLIContext.current.environment["WEBEX_MEETING_PASSWORD"], !env.isEmpty {
+        } else if environmentPassword, let env = CLIContext.current.environment["WEBEX_MEETING_PASSWORD"], !env.isEmpty {
             password = env
         }
         return ScheduledMeetingFields(title: title, start: startDate, end: endDate, password: password, agenda: agenda, timezone: timezone,
@@ -116,7 +118,7 @@ struct MeetingsCreate: AsyncParsableCommand {
 
     func run() async throws {
         let client = try globals.makeClient()
-        try Renderer(io: CLIContext.current.io, options: output).item(try await client.scheduledMeetings.create(try meeting.fields()), columns: Meetings.columns)
+        try Renderer(io: CLIContext.current.io, options: output).item(try await client.scheduledMeetings.create(try meeting.fields(environmentPassword: true)), columns: Meetings.columns)
     }
 }
 
@@ -129,7 +131,7 @@ struct MeetingsUpdate: AsyncParsableCommand {
 
     func run() async throws {
         let client = try globals.makeClient()
-        try Renderer(io: CLIContext.current.io, options: output).item(try await client.scheduledMeetings.update(id, try meeting.fields()), columns: Meetings.columns)
+        try Renderer(io: CLIContext.current.io, options: output).item(try await client.scheduledMeetings.update(id, try meeting.fields(environmentPassword: false)), columns: Meetings.columns)
     }
 }
 
