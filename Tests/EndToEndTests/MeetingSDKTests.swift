@@ -114,4 +114,42 @@ import WebexSDK
         try await guest.endForAll()
         #expect(try await loci(emu).last?["state"] as? String == "INACTIVE")
     }
+
+    /// Three wrong passwords bring a captcha; refreshing gives a new one; solving it with the password opens
+    /// the meeting. A personal room is claimed with its PIN.
+    @Test func captchaRefreshAndPersonalRoomClaim() async throws {
+        let emu = try Emulator()
+        let alice = try client(emu, "alice@example.com"), carol = try client(emu, "carol@example.com")
+        let start = Date(), end = Date().addingTimeInterval(3600)
+        let m = try await alice.scheduledMeetings.create(ScheduledMeetingFields(title: "Board", start: start, end: end, password: "Right-1"))
+        let link = try #require(m.webLink)
+        var captcha: MeetingCaptcha?
+        for attempt in 1...3 {
+            do throws(MeetingInfoFailure) {
+                _ = try await carol.meetings.info(.link(link), password: "wrong-\(attempt)")
+                Issue.record("a wrong password must be refused")
+            } catch {
+                switch error {
+                case .passwordRequired(_, let wrong): #expect(wrong && attempt < 3)
+                case .captchaRequired(let c, _, _): #expect(attempt == 3); captcha = c
+                default: Issue.record("\(error)")
+                }
+            }
+        }
+        let first = try #require(captcha)
+        let fresh = try await carol.meetings.refreshCaptcha(first)
+        #expect(fresh.id != first.id)
+        let (_, data) = try await emu.http("GET", "/_emulator/captchas/\(fresh.id)")
+        let code = try #require((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["code"] as? String)
+        do throws(MeetingInfoFailure) {
+            let info = try await carol.meetings.info(.link(link), password: "Right-1", captcha: (fresh.id, code))
+            #expect(info.meetingName == "Board" && info.permissionToken != nil)
+        } catch { Issue.record("the solved captcha with the right password must open the meeting: \(error)") }
+
+        let claimed = try emu.webex(["meeting", "pmr", "--claim", "https://emulator.webex.com/meet/alice"],
+                                    extraEnv: ["WEBEX_MEETING_HOST_PIN": "4321"])
+        #expect(claimed.status == 0 && claimed.stdout.contains("claimed"), "\(claimed.stderr)")
+        let badPIN = try emu.webex(["meeting", "pmr", "--claim", "https://emulator.webex.com/meet/alice", "--pin", "12"])
+        #expect(badPIN.status == 2 && badPIN.stderr.contains("4 to 6 digits"), "\(badPIN.stderr)")
+    }
 }

@@ -68,7 +68,7 @@ struct MeetingsGet: AsyncParsableCommand {
 struct ScheduledMeetingOptions: ParsableArguments {
     @Option(help: "The title.") var title: String?
     @Option(help: ArgumentHelp("Start: ISO 8601, now, or +DURATION (+10m).", valueName: "time")) var start: String?
-    @Option(help: ArgumentHelp("End: ISO 8601, or +DURATION after the start (+30m).", valueName: "time")) var end: String?
+    @Option(help: ArgumentHelp("End: ISO 8601, or +DURATION counted from --start (from now without --start), e.g. +30m.", valueName: "time")) var end: String?
     @Option(help: "The agenda.") var agenda: String?
     @Option(help: "An IANA time zone (Europe/Berlin).") var timezone: String?
     @Option(name: .customLong("invite"), help: ArgumentHelp("Invite this email address (repeatable).", valueName: "email")) var invitees: [String] = []
