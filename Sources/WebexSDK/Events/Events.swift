@@ -229,7 +229,7 @@ final class ListenSession: Sendable {
                 "data": .object(["token": .string("Bearer \(token)")]),
                 "trackingId": .string("\(client.configuration.trackingIdPrefix)_\(Int64(Date().timeIntervalSince1970 * 1000))"),
             ])
-            try? ws.send(text: Self.encode(auth))
+            try? ws.send(text: auth.jsonText)
             let outcome = await connection(ws, reconnect: everConnected, since: lastConnectedAt)
             switch outcome {
             case .cancelled:
@@ -296,10 +296,6 @@ final class ListenSession: Sendable {
         let device = try await client.devices.register(DeviceRegistrationRequest(name: options.deviceName))
         status(.registered(deviceURL: device.url ?? "", reused: false))
         return device
-    }
-
-    static func encode(_ value: JSONValue) -> String {
-        (try? String(decoding: WebexJSON.encoder.encode(value), as: UTF8.self)) ?? "{}"
     }
 
     // MARK: One connection

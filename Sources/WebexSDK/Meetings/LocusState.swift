@@ -171,6 +171,9 @@ public struct MeetingMember: Sendable, Codable, Equatable {
     public var type: String?
     public var handRaised: Bool
 
+    /// The member as JSON (the shape `--json` and the NDJSON events print).
+    public var json: JSONValue { (try? JSONValue.parse(WebexJSON.encoder.encode(self))) ?? .null }
+
     public init(participant p: JSONValue, hostId: String?, selfId: String?) {
         id = p["id"]?.stringValue ?? ""
         let person = p["person"]

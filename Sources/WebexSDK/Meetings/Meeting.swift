@@ -316,8 +316,7 @@ public actor Meeting {
     func handleFrame(_ frame: JSONValue) async {
         guard let data = frame["data"], let type = data["eventType"]?.stringValue else { return }
         if type == "locus.message.roap" {
-            guard data["correlationId"]?.stringValue == correlationId, let m = data["message"],
-                  let raw = try? WebexJSON.encoder.encode(m), let msg = try? JSONDecoder().decode(ROAPMessage.self, from: raw) else { return }
+            guard data["correlationId"]?.stringValue == correlationId, let msg = data["message"].flatMap(ROAPMessage.init(json:)) else { return }
             await handleRemoteROAP(msg)
             return
         }
@@ -395,15 +394,12 @@ public actor Meeting {
         return res
     }
 
-    private func locusURL(_ path: String...) throws(WebexError) -> URL {
-        guard let base = locus.url else { throw .invalidArgument("not in a meeting") }
-        guard let u = URL(string: ([base] + path).joined(separator: "/")) else { throw .invalidResponse("bad Locus URL \(base)") }
-        return u
-    }
+    private func locusURL(_ path: String...) throws(WebexError) -> URL { try Self.url(locus.url, path) }
+    private func selfURL(_ path: String...) throws(WebexError) -> URL { try Self.url(locus.selfURL, path) }
 
-    private func selfURL(_ path: String...) throws(WebexError) -> URL {
-        guard let base = locus.selfURL else { throw .invalidArgument("not in a meeting") }
-        guard let u = URL(string: ([base] + path).joined(separator: "/")) else { throw .invalidResponse("bad self URL \(base)") }
+    private static func url(_ base: String?, _ path: [String]) throws(WebexError) -> URL {
+        guard let base else { throw .disconnected("not in a meeting") }
+        guard let u = URL(string: ([base] + path).joined(separator: "/")) else { throw .invalidResponse("Locus gave an unusable URL: \(base)") }
         return u
     }
 
@@ -426,8 +422,9 @@ public actor Meeting {
         if byEmail.count == 1 { return byEmail[0] }
         let exact = present.filter { ($0.name ?? "").lowercased() == q }
         if exact.count == 1 { return exact[0] }
-        if let pid = HydraID(idOrName)?.uuid ?? Optional(idOrName), let m = all.first(where: { $0.personId == pid && $0.status != "NOT_IN_MEETING" }) { return m }
-        let byName = all.filter { ($0.name ?? "").lowercased().contains(q) && $0.status != "NOT_IN_MEETING" }
+        let personUUID = HydraID(idOrName)?.uuid ?? idOrName
+        if let m = present.first(where: { $0.personId == personUUID }) { return m }
+        let byName = present.filter { ($0.name ?? "").lowercased().contains(q) }
         if byName.count == 1 { return byName[0] }
         if byName.count > 1 {
             throw .invalidArgument("'\(idOrName)' matches \(byName.count) members (\(byName.compactMap(\.name).joined(separator: ", "))): use the member id from `webex meeting members`")

@@ -30,9 +30,9 @@ enum LocusChanges {
         for id in touched {
             guard let m = new.member(id: id), new.participants[id]?["hideInRoster"]?.boolValue != true else { continue }
             if let before = oldMembers[id] {
-                if before != m { updated.append(encode(m)) }
+                if before != m { updated.append(m.json) }
             } else {
-                added.append(encode(m))
+                added.append(m.json)
             }
         }
         if !added.isEmpty || !updated.isEmpty {
@@ -113,9 +113,5 @@ enum LocusChanges {
         if s.objects["fullState"]?["removed"]?.boolValue == true { return "FULLSTATE_REMOVED" }
         if s.selfObject?["removed"]?.boolValue == true { return "SELF_REMOVED" }
         return nil
-    }
-
-    static func encode(_ m: MeetingMember) -> JSONValue {
-        (try? JSONValue.parse(WebexJSON.encoder.encode(m))) ?? .null
     }
 }

@@ -35,11 +35,16 @@ public struct ROAPMessage: Sendable, Equatable, Codable {
     public var sdp: String? { sdps?.first }
     public var wantsNoOK: Bool { headers?.contains("noOkInTransaction") ?? false }
 
+    /// Reads a ROAP message already parsed as JSON (Mercury `data.message`, `roapMessage`); nil if it is not one.
+    public init?(json: JSONValue) {
+        guard let data = try? WebexJSON.encoder.encode(json), let m = try? JSONDecoder().decode(ROAPMessage.self, from: data) else { return nil }
+        self = m
+    }
+
     /// Reads `{"roapMessage":{…}}` from a `remoteSdp` string; nil if there is none.
     public static func fromRemoteSDP(_ text: String) -> ROAPMessage? {
-        guard let json = try? JSONValue.parse(Data(text.utf8)), let m = json["roapMessage"],
-              let data = try? WebexJSON.encoder.encode(m) else { return nil }
-        return try? JSONDecoder().decode(ROAPMessage.self, from: data)
+        guard let json = try? JSONValue.parse(Data(text.utf8)), let m = json["roapMessage"] else { return nil }
+        return ROAPMessage(json: m)
     }
 
     /// TURN servers from a TURN_DISCOVERY_RESPONSE: exactly the three `x-cisco-turn-*` headers, else nil

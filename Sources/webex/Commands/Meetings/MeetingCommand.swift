@@ -160,6 +160,14 @@ struct SessionOptions: ParsableArguments {
         }
     }
 
+    /// `send`, with the join's refusal printed and turned into its exit status.
+    func sendOrExit(_ command: String) throws -> JSONValue {
+        do { return try send(command) } catch let f as RemoteFailure {
+            CLIContext.current.io.err("error: \(f.message)\n")
+            throw ExitCode(f.status)
+        }
+    }
+
     /// Sends `command` and returns the result, or throws the join's error with its exit status.
     func send(_ command: String) throws -> JSONValue {
         let path = try socketPath()
@@ -192,11 +200,7 @@ extension RemoteMeetingCommand {
 
     func run() async throws {
         let io = CLIContext.current.io
-        let result: JSONValue
-        do { result = try session.send(try commandLine()) } catch let f as RemoteFailure {
-            io.err("error: \(f.message)\n")
-            throw ExitCode(f.status)
-        }
+        let result = try session.sendOrExit(try commandLine())
         if json || !io.stdoutIsTTY {
             io.out(result.jsonText + "\n")
         } else if let text = describe(result) {
@@ -212,11 +216,7 @@ struct MeetingMembers: AsyncParsableCommand {
 
     func run() async throws {
         let io = CLIContext.current.io
-        let result: JSONValue
-        do { result = try session.send("members") } catch let f as RemoteFailure {
-            io.err("error: \(f.message)\n")
-            throw ExitCode(f.status)
-        }
+        let result = try session.sendOrExit("members")
         let members = try WebexJSON.decoder.decode([MeetingMember].self, from: WebexJSON.encoder.encode(result))
         try await Renderer(io: io, options: output).list(members, columns: MeetingView.columns, noun: "members")
     }

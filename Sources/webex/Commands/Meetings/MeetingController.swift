@@ -48,9 +48,7 @@ struct MeetingController: Sendable {
         }
     }
 
-    private func member(_ m: MeetingMember) -> JSONValue {
-        (try? JSONValue.parse(WebexJSON.encoder.encode(m))) ?? .null
-    }
+    private func member(_ m: MeetingMember) -> JSONValue { m.json }
 
     func status() async -> JSONValue {
         let locus = await meeting.locus

@@ -37,7 +37,7 @@ struct MeetingJoin: AsyncParsableCommand {
         }
     }
 
-    enum Ending: Sendable { case interrupted, duration, left }
+    enum Ending: Sendable { case interrupted, duration }
     final class MeetingBox: Sendable { let value = Mutex<Meeting?>(nil) }
     final class State: Sendable {
         let ending = Mutex<Ending?>(nil)
