@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "webex-emulator", targets: ["webex-emulator"]),
         .library(name: "WebexSDK", targets: ["WebexSDK"]),
         .library(name: "WebexEmulator", targets: ["WebexEmulator"]),
+        .library(name: "WebexMedia", targets: ["WebexMedia"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -26,14 +27,36 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CJQ", providers: [.apt(["libjq-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        // Media libraries: their module maps carry no link line, WebexMedia links them statically below.
+        .systemLibrary(name: "CSRTP", providers: [.apt(["libsrtp2-dev"])]),
+        .systemLibrary(name: "COpus", providers: [.apt(["libopus-dev"])]),
+        .systemLibrary(name: "CVPX", providers: [.apt(["libvpx-dev"])]),
+        .systemLibrary(name: "COpenH264", providers: [.apt(["libopenh264-dev"])]),
         // The one C target: typed wrappers for what Swift cannot call (variadic curl_easy_setopt/getinfo).
-        .target(name: "CShims", dependencies: ["CCurl"]),
+        .target(name: "CShims", dependencies: ["CCurl", "COpenSSL"]),
 
+        // The media engine. Debian's static archives of the codec libraries are linked in, so the dynamic
+        // loader does no work for them when a REST command starts (measured: about 4 ms per start when they
+        // are shared libraries). libsrtp2 is opened with dlopen when a media session first needs it: Debian
+        // builds it on NSS (five more shared libraries) and srtp_init runs self-tests for about 19 ms.
+        // OpenSSL stays shared: the REST path loads it anyway. The C++ runtime is already loaded by Swift's.
+        .target(
+            name: "WebexMedia",
+            dependencies: ["CShims", "COpenSSL", "CSRTP", "COpus", "CVPX", "COpenH264"],
+            linkerSettings: [
+                .unsafeFlags([
+                    "-Xlinker", "-Bstatic",
+                    "-Xlinker", "-lopus", "-Xlinker", "-lvpx", "-Xlinker", "-lopenh264",
+                    "-Xlinker", "-Bdynamic",
+                    "-Xlinker", "-lstdc++", "-Xlinker", "-lm",
+                ])
+            ]
+        ),
         .target(name: "WebexSDK", dependencies: ["CCurl", "CShims", "COpenSSL"]),
         .executableTarget(
             name: "webex",
             dependencies: [
-                "WebexSDK", "CJQ",
+                "WebexSDK", "WebexMedia", "CJQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 // `webex webhooks serve` is a small HTTP server.
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -64,7 +87,17 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // libFuzzer targets for the media parsers (scripts/fuzz.sh builds them with --sanitize=fuzzer).
+        .executableTarget(name: "FuzzSTUN", dependencies: ["WebexMedia"], path: "Fuzz/FuzzSTUN"),
+        .executableTarget(name: "FuzzRTP", dependencies: ["WebexMedia"], path: "Fuzz/FuzzRTP"),
+        .executableTarget(name: "FuzzRTCP", dependencies: ["WebexMedia"], path: "Fuzz/FuzzRTCP"),
+        .executableTarget(name: "FuzzSDP", dependencies: ["WebexMedia"], path: "Fuzz/FuzzSDP"),
+
+        // Media benchmarks (bench/README.md): P3 send-pipeline CPU and P4 loopback latency.
+        .executableTarget(name: "media-bench", dependencies: ["WebexMedia"], path: "bench/MediaBench"),
+
         .testTarget(name: "WebexSDKTests", dependencies: ["WebexSDK"]),
+        .testTarget(name: "WebexMediaTests", dependencies: ["WebexMedia", "COpenH264"]),
         .testTarget(name: "webexTests", dependencies: ["webex", "WebexSDK"]),
         .testTarget(name: "WebexEmulatorTests", dependencies: ["WebexEmulator"]),
         .testTarget(name: "EndToEndTests", dependencies: ["webex", "webex-emulator", "WebexSDK"]),
