@@ -173,13 +173,13 @@ _webex() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    auth|people|rooms|messages|memberships|teams|team-memberships|webhooks|events|cards|attachment-actions|meetings|meeting|api|help)
+    auth|people|rooms|messages|memberships|teams|team-memberships|webhooks|events|cards|attachment-actions|meetings|meeting|media|api|help)
         # Offer subcommand argument completions
         "_webex_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'auth people rooms messages memberships teams team-memberships webhooks events cards attachment-actions meetings meeting api help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'auth people rooms messages memberships teams team-memberships webhooks events cards attachment-actions meetings meeting media api help' -- "${cur}"))
         ;;
     esac
 }
@@ -2878,6 +2878,95 @@ _webex_meeting_end() {
     # Offer option value completions
     case "${prev}" in
     '--session')
+        return
+        ;;
+    esac
+}
+
+_webex_media() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __webex_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    call)
+        # Offer subcommand argument completions
+        "_webex_media_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'call' -- "${cur}"))
+        ;;
+    esac
+}
+
+_webex_media_call() {
+    repeating_flags=()
+    non_repeating_flags=(--content-share --record-raw --relay-only --version -h --help)
+    repeating_options=(--codec --bind --stun)
+    non_repeating_options=(--offer-out --answer-in --offer-in --answer-out --audio --video --duration --record --turn --turn-user --turn-password-file --wait --connect-timeout --video-bitrate --audio-bitrate)
+    __webex_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--offer-out')
+        return
+        ;;
+    '--answer-in')
+        return
+        ;;
+    '--offer-in')
+        return
+        ;;
+    '--answer-out')
+        return
+        ;;
+    '--audio')
+        return
+        ;;
+    '--video')
+        return
+        ;;
+    '--codec')
+        return
+        ;;
+    '--duration')
+        return
+        ;;
+    '--record')
+        return
+        ;;
+    '--bind')
+        return
+        ;;
+    '--stun')
+        return
+        ;;
+    '--turn')
+        return
+        ;;
+    '--turn-user')
+        return
+        ;;
+    '--turn-password-file')
+        return
+        ;;
+    '--wait')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    '--video-bitrate')
+        return
+        ;;
+    '--audio-bitrate')
         return
         ;;
     esac

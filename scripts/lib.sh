@@ -5,8 +5,10 @@ export PATH="/opt/swift/usr/bin:$PATH"
 
 step() { printf '\n==> %s\n' "$*" >&2; }
 
-# Debian packages the build and the tests need (C libraries from Debian, jq for script checks).
-APT_PACKAGES=(libcurl4-openssl-dev libssl-dev libjq-dev pkg-config jq curl openssl python3-venv)
+# Debian packages the build and the tests need (C libraries from Debian, jq for script checks; the media
+# codecs and SRTP; coturn as the TURN relay the media tests go through).
+APT_PACKAGES=(libcurl4-openssl-dev libssl-dev libjq-dev pkg-config jq curl openssl python3-venv
+    libsrtp2-dev libopus-dev libvpx-dev libopenh264-dev coturn)
 
 ensure_apt() {
     local missing=()

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing, builds, checks generated docs, runs the Swift tests
 # (unit + end to end against the real emulator process) and the interop tests with third-party peers
-# (WebexPythonSDK and webex-bot from PyPI; Python's websockets package as a websocket server).
+# (WebexPythonSDK and webex-bot from PyPI; Python's websockets package as a websocket server; aiortc as the
+# WebRTC peer of the media engine, coturn as its TURN relay), and a short libFuzzer run over the media parsers.
 source "$(dirname "$0")/lib.sh"
 ensure_apt
 ensure_swift
 cd "$ROOT"
-step "python peers: webexpythonsdk, webex-bot, websockets, pytest (in .venv)"
+step "python peers: webexpythonsdk, webex-bot, websockets, aiortc, pytest (in .venv)"
 if [ ! -x "$ROOT/.venv/bin/python" ]; then python3 -m venv "$ROOT/.venv"; fi
-"$ROOT/.venv/bin/python" -c 'import webexpythonsdk, webex_bot, websockets, pytest' 2>/dev/null \
-  || "$ROOT/.venv/bin/pip" install -q --disable-pip-version-check webexpythonsdk webex-bot websockets pytest
+"$ROOT/.venv/bin/python" -c 'import webexpythonsdk, webex_bot, websockets, aiortc, pytest' 2>/dev/null \
+  || "$ROOT/.venv/bin/pip" install -q --disable-pip-version-check webexpythonsdk webex-bot websockets aiortc pytest
 build --build-tests
 step "checking completions/ and man/ against the command definitions"
 "$ROOT/scripts/gen-docs.sh" --check
@@ -37,5 +38,8 @@ set -e
 swift_count=$(sed -n 's/.*Test run with \([0-9]*\) tests.*passed.*/\1/p' "$ROOT/.build/swift-test.log" | tail -n1)
 py_count=$(sed -n 's/^\([0-9]*\) passed.*/\1/p' "$ROOT/.build/interop.log" | tail -n1)
 [ "$status" -eq 0 ] || { echo "interop tests failed (exit $status)" >&2; exit "$status"; }
+
+step "fuzz: the STUN, RTP, RTCP and SDP parsers under libFuzzer, ${WEBEX_FUZZ_SECONDS:-10}s each"
+"$ROOT/scripts/fuzz.sh" "${WEBEX_FUZZ_SECONDS:-10}"
 step "all tests passed"
 echo "tests: $(( ${swift_count:-0} + ${py_count:-0} )) passed, 0 failed"

@@ -22,7 +22,7 @@ struct WebexCLI: AsyncParsableCommand {
             """,
         version: WebexConfiguration.sdkVersion,
         subcommands: [Auth.self, People.self, Rooms.self, Messages.self, Memberships.self, Teams.self, TeamMemberships.self,
-                      Webhooks.self, Events.self, Cards.self, AttachmentActions.self, Meetings.self, MeetingCommand.self, API.self]
+                      Webhooks.self, Events.self, Cards.self, AttachmentActions.self, Meetings.self, MeetingCommand.self, Media.self, API.self]
     )
 }
 

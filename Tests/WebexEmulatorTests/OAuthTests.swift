@@ -291,9 +291,13 @@ private func jwt(_ claims: [String: Any], secret: String = seededIssuerSecret, a
             #expect(body["expires_in"] as? Int == 1)
             #expect(body["refresh_token_expires_in"] as? Int == 100)
             let access = try #require(body["access_token"] as? String)
-            #expect(try await client.me(access).status == 200)
+            // A token from the longer lifetime is the control: after the short one has lapsed, only it is
+            // refused. (Checking the short token before it lapses would race a one-second window on a busy CI.)
+            #expect(try await client.control("PUT", "/_emulator/settings", #"{"accessTokenLifetime":3600}"#).status == 200)
+            let longLived = try #require(try await client.tokens()["access_token"] as? String)
             try await Task.sleep(for: .milliseconds(1100))
             #expect(try await client.me(access).status == 401)
+            #expect(try await client.me(longLived).status == 200)
             #expect(try await client.control("PUT", "/_emulator/settings", #"{"accessTokenLifetime":0}"#).status == 400)
         }
     }

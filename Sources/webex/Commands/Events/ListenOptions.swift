@@ -75,14 +75,11 @@ struct ListenOptions: ParsableArguments {
         let subscription = client.events.listen(options)
         let ending = EndingBox()
         // Ctrl-C and --timeout end the stream cleanly: the socket is closed with 1000, the device kept.
-        signal(SIGINT, SIG_IGN)
-        let sigint = DispatchSource.makeSignalSource(signal: SIGINT)
-        sigint.setEventHandler {
+        let trap = SignalTrap([SIGINT]) {
             ending.value.withLock { if $0 == nil { $0 = .interrupted } }
             Task { await subscription.stop() }
         }
-        sigint.resume()
-        defer { sigint.cancel(); signal(SIGINT, SIG_DFL) }
+        defer { trap.release() }
         var timer: Task<Void, Never>?
         if let seconds = timeout.flatMap(Self.seconds) {
             timer = Task {

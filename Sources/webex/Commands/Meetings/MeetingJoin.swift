@@ -58,19 +58,11 @@ struct MeetingJoin: AsyncParsableCommand {
         // Ctrl-C and SIGTERM are taken from here on: during the join they cancel it, once joined they leave.
         let state = State()
         let joinedMeeting = MeetingBox()
-        signal(SIGINT, SIG_IGN)
-        signal(SIGTERM, SIG_IGN)
-        var sources: [any DispatchSourceSignal] = []
-        for sig in [SIGINT, SIGTERM] {
-            let src = DispatchSource.makeSignalSource(signal: sig)
-            src.setEventHandler {
-                state.ending.withLock { if $0 == nil { $0 = .interrupted } }
-                if let m = joinedMeeting.value.withLock({ $0 }) { Task { try? await m.leave() } }
-            }
-            src.resume()
-            sources.append(src)
+        let trap = SignalTrap {
+            state.ending.withLock { if $0 == nil { $0 = .interrupted } }
+            if let m = joinedMeeting.value.withLock({ $0 }) { Task { try? await m.leave() } }
         }
-        defer { for s in sources { s.cancel() }; signal(SIGINT, SIG_DFL); signal(SIGTERM, SIG_DFL) }
+        defer { trap.release() }
         if chatty { io.err("joining \(info.meetingName ?? destination.destination)…\n") }
         let pin = hostPIN ?? ctx.environment["WEBEX_MEETING_HOST_PIN"].flatMap { $0.isEmpty ? nil : $0 }
         let options = MeetingJoinOptions(displayName: name, hostPIN: pin,
