@@ -8,9 +8,15 @@ ensure_swift
 cd "$ROOT"
 SECONDS_EACH="${1:-15}"; shift || true
 TARGETS=("$@"); [ ${#TARGETS[@]} -gt 0 ] || TARGETS=(FuzzSTUN FuzzRTP FuzzRTCP FuzzSDP)
+mkdir -p .build-fuzz
 for t in "${TARGETS[@]}"; do
     step "building $t with --sanitize=fuzzer"
-    swift build -q --scratch-path .build-fuzz --sanitize=fuzzer --product "$t" 2>&1 | grep -v "warning:" || true
+    set +e
+    swift build -q --scratch-path .build-fuzz --sanitize=fuzzer --product "$t" >".build-fuzz/$t.build.log" 2>&1
+    built=$?
+    set -e
+    if [ "$built" -ne 0 ]; then grep -E "error" ".build-fuzz/$t.build.log" | head -20 >&2; echo "building $t failed" >&2; exit 1; fi
+    rm -f ".build-fuzz/$t.build.log"
 done
 status=0
 for t in "${TARGETS[@]}"; do

@@ -179,6 +179,10 @@ class TURNRelay(unittest.TestCase):
         with open(os.path.join(call.dir, "offer.sdp")) as f:
             candidates = [l for l in f.read().splitlines() if l.startswith("a=candidate:")]
         self.assertTrue(candidates and all(" typ relay" in c for c in candidates), candidates)
+        with open(os.path.join(call.dir, "offer.sdp")) as f:
+            offer = f.read()
+        for text in (offer, call.stderr, json.dumps(call.summary)):
+            self.assertNotIn("relay-secret", text, "the TURN password stays out of SDP, output and errors")
 
     def test_relay_over_udp(self):
         self.relayed_call("udp")
@@ -188,13 +192,14 @@ class TURNRelay(unittest.TestCase):
 
     def test_wrong_turn_password_is_a_clear_error(self):
         call = Call(True, "vp8", extra=["--turn", "turn:127.0.0.1:%d" % self.port, "--turn-user", "webex", "--relay-only"],
-                    env={"WEBEX_TURN_PASSWORD": "wrong"}, duration=2)
+                    env={"WEBEX_TURN_PASSWORD": "not-the-relay-password-7f3a"}, duration=2)
         call.peer.kill()
         call.finish()
         self.addCleanup(call.cleanup)
         self.assertEqual(call.status, 1)
         self.assertIn("127.0.0.1:%d" % self.port, call.stderr)
-        self.assertNotIn("wrong", call.stderr, "the password must not be echoed")
+        self.assertNotIn("not-the-relay-password-7f3a", call.stderr + (call.summary and json.dumps(call.summary) or ""),
+                         "the password must not be echoed")
 
 
 if __name__ == "__main__":

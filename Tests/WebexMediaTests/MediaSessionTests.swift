@@ -58,6 +58,7 @@ struct MediaSessionTests {
         // Loss is reported as RTCP sees it: the receiver counts what never arrived (retransmissions fill some).
         #expect(gotAudio.received.lost > 0)
         #expect(try Self.stream(sa, "audio").rttMs != nil, "RTT from B's receiver reports")
+        #expect(sa.endedBy == "duration" || sa.endedBy == "peer")
     }
 
     @Test func h264ReceiveOnlyPeerGetsKeyframeAndFrames() throws {
@@ -94,8 +95,18 @@ struct MediaSessionTests {
             #expect(error.kind == .dtls)
             #expect(error.message.contains("does not match the fingerprint in its SDP"), "\(error.message)")
         }
-        // B's handshake fails too (A aborts it), and nothing was sent by either.
+        // B's handshake fails too (A aborts it with an alert): neither side ever had SRTP keys.
         #expect(throws: MediaError.self) { try rb.get() }
+    }
+
+    @Test func aSessionRunsOnceAndClosesItsSocket() throws {
+        let a = try MediaSession(configuration: Self.configuration(tone: 440, codec: .vp8))
+        #expect(throws: MediaError.self) { _ = try a.run(for: 1) }  // nothing negotiated yet
+        _ = try a.createOffer()
+        #expect(throws: MediaError.self) { _ = try a.createOffer() }
+        a.close()
+        #expect(a.socket.isClosed)
+        #expect(throws: MediaError.self) { try a.setAnswer("v=0\r\n") }
     }
 
     @Test func offersCarryWhatWebexAndAiortcNeed() throws {

@@ -288,6 +288,7 @@ public enum SDPNegotiation {
         if transport.iceLite { answer.attributes.append(SDPAttribute("ice-lite")) }
         let offeredBundle = offer.bundleMids
         var accepted: [String] = []
+        var usedKinds = Set<String>()
         for (index, om) in offer.media.enumerated() {
             var m = MediaDescription(kind: om.kind, port: 0, proto: om.proto, formats: om.formats.isEmpty ? ["0"] : om.formats)
             m.connection = "IN IP4 " + (transport.defaultAddress ?? "0.0.0.0")
@@ -303,17 +304,23 @@ public enum SDPNegotiation {
                 continue
             }
             m.port = transport.defaultPort ?? 9
+            // Our camera and microphone go on the first video and audio m-lines only. A further video line
+            // is treated like content share (its own direction and SSRC); a further audio line only receives.
+            let extra = !usedKinds.insert(kind).inserted
+            let slidesLike = slides || (kind == "video" && extra)
             if slides { m.attributes.append(SDPAttribute("content", "slides")) }
             if let mid = om.mid { m.mid = mid }
             addTransport(to: &m, transport, setup: ourSetup)
-            let wish = kind == "audio" ? options.audioDirection : slides ? options.slidesDirection : options.videoDirection
+            let wish =
+                kind == "audio" ? (extra ? options.audioDirection.intersection(.recvonly) : options.audioDirection)
+                : slidesLike ? options.slidesDirection : options.videoDirection
             let direction = om.direction.reversed.intersection(wish)
             m.attributes.append(SDPAttribute(direction.rawValue))
             for e in om.attributeValues("extmap") where Self.supportedExtension(e) {
                 m.attributes.append(SDPAttribute("extmap", e))
             }
-            let ssrc = kind == "audio" ? options.audioSSRC : slides ? options.slidesSSRC : options.videoSSRC
-            let trackID = "\(slides ? "slides" : kind)-\(om.mid ?? String(index))"
+            let ssrc = kind == "audio" ? (extra ? 0 : options.audioSSRC) : slidesLike ? options.slidesSSRC : options.videoSSRC
+            let trackID = "\(slidesLike ? "slides" : kind)-\(om.mid ?? String(index))"
             if direction.sends { m.attributes.append(SDPAttribute("msid", "\(options.streamID) \(trackID)")) }
             if om.rtcpMux { m.rtcpMux = true }
             if om.attributes.contains(where: { $0.name == "rtcp-rsize" }) { m.attributes.append(SDPAttribute("rtcp-rsize")) }

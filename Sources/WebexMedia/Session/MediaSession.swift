@@ -48,6 +48,9 @@ public final class MediaSession: @unchecked Sendable {
     var dropOutgoingRTP: (@Sendable (RTPPacket) -> Bool)?
 
     let inbox = Mutex<[(bytes: [UInt8], from: SocketAddress, relay: ICERelay?)]>([])
+    /// A session is used once: offer or answer, then one `run`, then `close`.
+    enum Phase: Int { case new, described, running, closed }
+    private let phase = Mutex<Phase>(.new)
     let stopping = Atomic<Bool>(false)
     let endRequested = Atomic<Bool>(false)
     var startMicros: UInt64 = MediaClock.nowMicros()
@@ -60,12 +63,44 @@ public final class MediaSession: @unchecked Sendable {
         certificate = try DTLSCertificate.generate()
     }
 
-    deinit { socket.close() }
+    deinit { close() }
+
+    /// Releases everything: the socket, DTLS, and TURN allocations (deallocated on the server). Idempotent;
+    /// `run` calls it when it returns, and it is safe after a failed offer or answer or without `run`.
+    public func close() {
+        let previous = phase.withLock { p -> Phase in
+            defer { p = .closed }
+            return p
+        }
+        guard previous != .closed else { return }
+        stopping.store(true, ordering: .sequentiallyConsistent)
+        net.withLock {
+            dtls?.close()
+            for s in inbound { s.finish() }
+        }
+        for t in turnClients { t.close() }
+        socket.close()
+    }
+
+    /// Moves to `next` if the session is in `expected`, else throws what the caller did wrong.
+    private func advance(from expected: Phase, to next: Phase, _ what: String) throws {
+        try phase.withLock { p in
+            guard p == expected else {
+                throw MediaError(.invalidInput, p == .closed ? "The media session is closed." : "\(what) is not possible now: a media session makes one offer or answer and runs once.")
+            }
+            p = next
+        }
+    }
 
     // MARK: - Offer/answer
 
     /// Gathers candidates and returns our SDP offer (we are ICE controlling, DTLS `actpass`).
     public func createOffer() throws -> String {
+        try phase.withLock { p in
+            guard p == .new, localDescription == nil else {
+                throw MediaError(.invalidInput, "This media session has already made its offer or answer.")
+            }
+        }
         iceRole = .controlling
         let agent = try makeAgent(role: .controlling)
         let candidates = try gather(agent)
@@ -84,28 +119,35 @@ public final class MediaSession: @unchecked Sendable {
         }
         let answer = try SessionDescription(parsing: text)
         let plan = try SDPPlanner.applyAnswer(answer, to: local, streams: streams)
-        remoteDescription = answer
-        streams = plan.streams
         guard let negotiated = plan.negotiated else { throw MediaError(.sdp, "The answer could not be applied.") }
         // An ICE-lite peer never checks: we stay controlling (we offered, so we are anyway).
         try configureRemote(negotiated)
+        try advance(from: .new, to: .described, "Applying an answer")
+        remoteDescription = answer
+        streams = plan.streams
     }
 
     /// Answers the peer's offer: returns our SDP answer (DTLS `active` unless the peer insists on being
     /// the client; ICE controlled unless the peer is ICE-lite).
     public func acceptOffer(_ text: String) throws -> String {
         let offer = try SessionDescription(parsing: text)
+        try phase.withLock { p in
+            guard p == .new, localDescription == nil else {
+                throw MediaError(.invalidInput, "This media session has already made its offer or answer.")
+            }
+        }
         iceRole = offer.isICELite ? .controlling : .controlled
         let agent = try makeAgent(role: iceRole)
         let candidates = try gather(agent)
         let plan = try SDPPlanner.answer(
             offer: offer, configuration: configuration, ufrag: agent.localUfrag, password: agent.localPassword,
             fingerprint: certificate.fingerprint, candidates: candidates, cname: cname)
+        guard let negotiated = plan.negotiated else { throw MediaError(.sdp, "The offer could not be answered.") }
+        try configureRemote(negotiated)
+        try advance(from: .new, to: .described, "Answering")
         remoteDescription = offer
         localDescription = plan.description
         streams = plan.streams
-        guard let negotiated = plan.negotiated else { throw MediaError(.sdp, "The offer could not be answered.") }
-        try configureRemote(negotiated)
         return plan.description.text
     }
 
@@ -117,9 +159,11 @@ public final class MediaSession: @unchecked Sendable {
     /// Connects (ICE, then DTLS), sends and receives for `seconds`, says goodbye and returns what happened.
     /// Throws when the connection cannot be made; no media is sent then.
     public func run(for seconds: Double) throws -> MediaSummary {
-        guard agent != nil, remoteDescription != nil else {
-            throw MediaError(.sdp, "The session has no remote description yet.")
+        guard agent != nil, dtls != nil, remoteDescription != nil else {
+            throw MediaError(.sdp, "The session has no remote description yet: make an offer and apply the answer, or answer an offer.")
         }
+        try advance(from: .described, to: .running, "Running the call")
+        defer { close() }
         startMicros = MediaClock.nowMicros()
         try prepareStreams()
         let network = Thread { [self] in networkLoop() }
@@ -127,7 +171,7 @@ public final class MediaSession: @unchecked Sendable {
         network.start()
 
         onProgress?("connecting (ICE, then DTLS)")
-        let deadline = startMicros + UInt64(configuration.connectTimeout * 1_000_000)
+        let deadline = startMicros + Self.micros(configuration.connectTimeout)
         while true {
             let (connected, failed) = net.withLock { (srtpOut != nil, failure) }
             if let failed {
@@ -151,7 +195,7 @@ public final class MediaSession: @unchecked Sendable {
         }
         onProgress?("connected")
         let senders = startSenders()
-        let endAt = MediaClock.nowMicros() + UInt64(seconds * 1_000_000)
+        let endAt = MediaClock.nowMicros() + Self.micros(seconds)
         while MediaClock.nowMicros() < endAt {
             if net.withLock({ failure != nil || peerSaidGoodbye }) || endRequested.load(ordering: .sequentiallyConsistent) {
                 break
@@ -168,27 +212,32 @@ public final class MediaSession: @unchecked Sendable {
     private func stop(_ network: Thread) {
         stopping.store(true, ordering: .sequentiallyConsistent)
         while !network.isFinished { usleep(2_000) }
-        net.withLock {
-            dtls?.close()
-            for s in inbound { s.finish() }
-        }
-        for t in turnClients { t.close() }
+        close()
+    }
+
+    /// Seconds as microseconds, clamped to [0, one day] (NaN and negative values are 0).
+    static func micros(_ seconds: Double) -> UInt64 {
+        guard seconds.isFinite, seconds > 0 else { return 0 }
+        return UInt64(min(seconds, 86_400) * 1_000_000)
     }
 
     // MARK: - Setup helpers
 
     private func makeAgent(role: ICERole) throws -> ICEAgent {
+        // A failure part way (a second TURN server refusing us) must not leave the first allocated.
+        var allocated = false
+        defer { if !allocated { for t in turnClients { t.close() }; turnClients.removeAll() } }
         for server in configuration.turnServers {
             onProgress?("allocating a relay on \(server.address) (\(server.transport.rawValue))")
             let client = TURNClient(
                 server: server.address, transport: server.transport == .tcp ? .tcp : .udp,
                 username: server.username, password: server.password)
-            try client.allocate(timeout: .seconds(5))
-            client.onReceive = { [weak self] bytes, peer in
-                guard let self else { return }
+            turnClients.append(client)
+            client.onReceive = { [weak self, weak client] bytes, peer in
+                guard let self, let client else { return }
                 self.inbox.withLock { $0.append((bytes, peer, client)) }
             }
-            turnClients.append(client)
+            try client.allocate(timeout: .seconds(5))
         }
         var config = ICEConfiguration()
         config.hostAddresses = configuration.hostAddresses.map(\.host)
@@ -199,6 +248,7 @@ public final class MediaSession: @unchecked Sendable {
             if let relay { try? relay.send(bytes, to: to) } else { try? socket.send(bytes, to: to) }
         }
         self.agent = agent
+        allocated = true
         return agent
     }
 
@@ -271,8 +321,12 @@ public final class MediaSession: @unchecked Sendable {
             agent?.handle(stun: bytes, from: from, via: relay)
             maybeStartDTLS()
         case 20...63:
+            // DTLS only from where ICE says the peer is (a candidate it gave or a checked peer-reflexive
+            // one): a spoofed source must not get our handshake flight.
+            guard let dtls, let agent,
+                agent.selectedPair?.remote == from || agent.remoteCandidates.contains(where: { $0.socketAddress == from })
+            else { return }
             lastDTLSSource = (from, relay)
-            guard let dtls else { return }
             do {
                 try dtls.handle(bytes)
                 if dtls.isConnected, srtpOut == nil { try keySRTP() }
@@ -548,9 +602,12 @@ public final class MediaSession: @unchecked Sendable {
                     sent: sent, received: inb?.summary() ?? MediaSummary.Received()))
             }
             let duration = Double(MediaClock.nowMicros() - startMicros) / 1_000_000
+            let endedBy =
+                failure != nil ? "error" : peerSaidGoodbye ? "peer"
+                : endRequested.load(ordering: .sequentiallyConsistent) ? "local" : "duration"
             return MediaSummary(
                 durationSeconds: (duration * 10).rounded() / 10, connection: connection, streams: list,
-                error: failure?.message ?? (peerSaidGoodbye ? "The peer ended the call (RTCP BYE)." : nil))
+                endedBy: endedBy, error: failure?.message)
         }
     }
 }

@@ -56,6 +56,9 @@ public struct MediaSummary: Sendable, Encodable {
     public var durationSeconds: Double
     public var connection: Connection
     public var streams: [Stream]
-    /// Set when the session ended on an error (ICE failed, DTLS refused, the peer said BYE …).
+    /// How the call ended: "duration" (it ran its time), "peer" (RTCP BYE or DTLS close_notify from the
+    /// peer), "local" (`end()`, Ctrl-C) or "error" (then `error` says what).
+    public var endedBy: String
+    /// Set when the call ended on an error (ICE consent lost, DTLS failed …).
     public var error: String?
 }

@@ -20,6 +20,9 @@ struct AudioSender {
             let encoder = try OpusEncoder(channels: source.channels, bitrate: session.configuration.audioBitrate)
             let payloader = OpusPayloader()
             var next = MediaClock.nowMicros()
+            // RTP time runs from the first frame's capture, 960 ticks per 20 ms frame, on the same clock
+            // the sender reports map to wall time (so a receiver can line audio up with video).
+            let first = next
             var sentFrames = 0
             while !session.isStopping {
                 guard var frame = try source.read() else { break }
@@ -29,7 +32,7 @@ struct AudioSender {
                 }
                 if !source.isLive || frame.timestamp == 0 { frame.timestamp = MediaClock.nowMicros() }
                 let encoded = try encoder.encode(frame)
-                let ts = stream.rtpTimestamp(captureMicros: session.startMicros + UInt64(sentFrames) * 20_000, startMicros: session.startMicros)
+                let ts = stream.rtpTimestamp(captureMicros: first + UInt64(sentFrames) * 20_000, startMicros: session.startMicros)
                 session.tap.audioCaptured?(ts, frame.timestamp)
                 let packets = stream.packets(payloads: [payloader.packetize(encoded)], timestamp: ts, markLast: sentFrames == 0)
                 session.sendRTP(packets, stream: stream)

@@ -97,9 +97,15 @@ struct MediaCall: AsyncParsableCommand {
         if !offering && !answering {
             throw ValidationError("say how the SDP is exchanged: --offer-out FILE --answer-in FILE, or --offer-in FILE --answer-out FILE")
         }
-        if ListenOptions.seconds(duration) == nil {
-            throw ValidationError("--duration '\(duration)' is not a duration: use seconds (10) or 30s, 5m")
+        guard let seconds = ListenOptions.seconds(duration), seconds <= 86_400 else {
+            throw ValidationError("--duration '\(duration)' is not a duration up to a day: use seconds (10) or 30s, 5m")
         }
+        guard wait.isFinite, wait > 0, wait <= 3600 else { throw ValidationError("--wait must be between 0 and 3600 seconds") }
+        guard connectTimeout.isFinite, connectTimeout > 0, connectTimeout <= 600 else {
+            throw ValidationError("--connect-timeout must be between 0 and 600 seconds")
+        }
+        guard (50...20_000).contains(videoBitrate) else { throw ValidationError("--video-bitrate must be between 50 and 20000 kbit/s") }
+        guard (6...510).contains(audioBitrate) else { throw ValidationError("--audio-bitrate must be between 6 and 510 kbit/s (Opus)") }
         _ = try videoCodecs()
         _ = try sourceSpec(audio, kind: "audio")
         _ = try sourceSpec(video, kind: "video")
@@ -187,7 +193,8 @@ struct MediaCall: AsyncParsableCommand {
         let interrupted = Atomic<Bool>(false)
         let sessionBox = Mutex<MediaSession?>(nil)
         let trap = SignalTrap {
-            interrupted.store(true, ordering: .sequentiallyConsistent)
+            // A second Ctrl-C does not wait for a clean goodbye.
+            if interrupted.exchange(true, ordering: .sequentiallyConsistent) { _exit(ExitCodeValue.interrupted.rawValue) }
             sessionBox.withLock { $0 }?.end()
         }
         defer { trap.release() }
@@ -196,6 +203,8 @@ struct MediaCall: AsyncParsableCommand {
             let thread = Thread {
                 continuation.resume(returning: Result {
                     let session = try MediaSession(configuration: configuration)
+                    // Also on every failure before `run`: TURN allocations are given back, the socket closed.
+                    defer { session.close() }
                     sessionBox.withLock { $0 = session }
                     if chatty { session.onProgress = { io.err("\r\u{1B}[2K\($0)") } }
                     if let offerOut, let answerIn {
@@ -213,15 +222,20 @@ struct MediaCall: AsyncParsableCommand {
         }
         if chatty { io.err("\r\u{1B}[2K") }
         let summary: MediaSummary
-        do { summary = try result.get() } catch let e as MediaError {
-            throw CLIError.failure(e.message)
+        do { summary = try result.get() } catch {
+            if interrupted.load(ordering: .sequentiallyConsistent) {
+                io.err("interrupted before the call connected\n")
+                throw ExitCode(ExitCodeValue.interrupted.rawValue)
+            }
+            if let e = error as? MediaError { throw CLIError.failure(e.message) }
+            throw error
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = io.stdoutIsTTY ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(summary)
         io.out(String(decoding: data, as: UTF8.self) + "\n")
         if interrupted.load(ordering: .sequentiallyConsistent) { throw ExitCode(ExitCodeValue.interrupted.rawValue) }
-        if let error = summary.error, !error.contains("RTCP BYE") {
+        if let error = summary.error {
             io.err("error: \(error)\n")
             throw ExitCode(ExitCodeValue.failure.rawValue)
         }
@@ -259,24 +273,43 @@ enum SDPExchange {
             io.flush()
             return
         }
+        // The SDP carries our ICE password: readable by us only, and it appears whole (renamed into place).
         let tmp = path + ".tmp-\(getpid())"
-        do {
-            try Data(sdp.utf8).write(to: URL(fileURLWithPath: tmp))
-            guard rename(tmp, path) == 0 else { throw CLIError.failure("cannot write \(path): \(String(cString: strerror(errno)))") }
-        } catch let e as CLIError {
-            throw e
-        } catch {
-            throw CLIError.failure("cannot write \(path): \(error.localizedDescription)")
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        guard fd >= 0 else { throw CLIError.failure("cannot write \(path): \(String(cString: strerror(errno)))") }
+        let bytes = Array(sdp.utf8)
+        let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        Glibc.close(fd)
+        guard written == bytes.count, rename(tmp, path) == 0 else {
+            unlink(tmp)
+            throw CLIError.failure("cannot write \(path): \(String(cString: strerror(errno)))")
         }
     }
 
     static func read(from path: String, wait: Double, interrupted: borrowing Atomic<Bool>) throws -> String {
         if path == "-" {
+            // Read byte by byte (nothing past the SDP's closing empty line is taken), waking every 100 ms so
+            // Ctrl-C is noticed while the peer takes its time.
             var lines: [String] = []
-            while let line = readLine(strippingNewline: true) {
-                if line.trimmingCharacters(in: .whitespaces).isEmpty { if lines.isEmpty { continue } else { break } }
-                lines.append(line)
+            var line: [UInt8] = []
+            let deadline = Date().addingTimeInterval(wait)
+            reading: while true {
+                if interrupted.load(ordering: .sequentiallyConsistent) { throw CLIError.failure("interrupted while waiting for the SDP on stdin") }
+                if Date() > deadline { throw CLIError.failure("no SDP arrived on stdin within \(Int(wait)) s") }
+                var pfd = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+                guard poll(&pfd, 1, 100) > 0 else { continue }
+                var byte: UInt8 = 0
+                let n = Glibc.read(0, &byte, 1)
+                if n <= 0 { break reading }
+                if byte != 0x0A { line.append(byte); continue }
+                let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
+                line.removeAll()
+                if text.trimmingCharacters(in: .whitespaces).isEmpty {
+                    if lines.isEmpty { continue } else { break reading }
+                }
+                lines.append(text)
             }
+            if !line.isEmpty { lines.append(String(decoding: line, as: UTF8.self)) }
             guard !lines.isEmpty else { throw CLIError.failure("no SDP arrived on stdin") }
             return lines.joined(separator: "\r\n") + "\r\n"
         }
