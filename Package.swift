@@ -40,9 +40,21 @@ let package = Package(
         // are shared libraries). libsrtp2 is opened with dlopen when a media session first needs it: Debian
         // builds it on NSS (five more shared libraries) and srtp_init runs self-tests for about 19 ms.
         // OpenSSL stays shared: the REST path loads it anyway. The C++ runtime is already loaded by Swift's.
+        // Echo cancellation, noise suppression and gain control: speexdsp (the default) and WebRTC's audio
+        // processing (0.3, C++) behind one C API, both linked statically from Debian's archives.
+        .target(
+            name: "CAudioProcessing",
+            cxxSettings: [
+                .define("WEBRTC_AUDIO_PROCESSING_ONLY_BUILD"), .define("WEBRTC_POSIX"),
+                .unsafeFlags(["-I/usr/include/webrtc_audio_processing"]),
+            ],
+            linkerSettings: [.unsafeFlags([
+                "-Xlinker", "-Bstatic", "-Xlinker", "-lwebrtc_audio_processing", "-Xlinker", "-lspeexdsp",
+                "-Xlinker", "-Bdynamic", "-Xlinker", "-lstdc++", "-Xlinker", "-lm",
+            ])]),
         .target(
             name: "WebexMedia",
-            dependencies: ["CShims", "COpenSSL", "CSRTP", "COpus", "CVPX", "COpenH264"],
+            dependencies: ["CShims", "CAudioProcessing", "COpenSSL", "CSRTP", "COpus", "CVPX", "COpenH264"],
             linkerSettings: [
                 .unsafeFlags([
                     "-Xlinker", "-Bstatic",
@@ -97,7 +109,9 @@ let package = Package(
         .executableTarget(name: "media-bench", dependencies: ["WebexMedia"], path: "bench/MediaBench"),
 
         .testTarget(name: "WebexSDKTests", dependencies: ["WebexSDK"]),
-        .testTarget(name: "WebexMediaTests", dependencies: ["WebexMedia", "COpenH264"]),
+        // The V4L2 tests run this child under `unshare -m` with the fake camera plugin mounted in place.
+        .executableTarget(name: "v4l2-check", dependencies: ["WebexMedia"], path: "Sources/v4l2-check"),
+        .testTarget(name: "WebexMediaTests", dependencies: ["WebexMedia", "COpenH264", "v4l2-check"]),
         .testTarget(name: "webexTests", dependencies: ["webex", "WebexSDK"]),
         .testTarget(name: "WebexEmulatorTests", dependencies: ["WebexEmulator"]),
         .testTarget(name: "EndToEndTests", dependencies: ["webex", "webex-emulator", "WebexSDK"]),

@@ -2895,13 +2895,67 @@ _webex_media() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    call)
+    devices|test|call)
         # Offer subcommand argument completions
         "_webex_media_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'call' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'devices test call' -- "${cur}"))
+        ;;
+    esac
+}
+
+_webex_media_devices() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=(--camera)
+    non_repeating_options=()
+    __webex_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--camera')
+        return
+        ;;
+    esac
+}
+
+_webex_media_test() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--mic --speaker --camera --seconds --play --channels --size --fps --snapshot)
+    __webex_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--mic')
+        return
+        ;;
+    '--speaker')
+        return
+        ;;
+    '--camera')
+        return
+        ;;
+    '--seconds')
+        return
+        ;;
+    '--play')
+        return
+        ;;
+    '--channels')
+        return
+        ;;
+    '--size')
+        return
+        ;;
+    '--fps')
+        return
+        ;;
+    '--snapshot')
+        return
         ;;
     esac
 }

@@ -8,7 +8,8 @@ step() { printf '\n==> %s\n' "$*" >&2; }
 # Debian packages the build and the tests need (C libraries from Debian, jq for script checks; the media
 # codecs and SRTP; coturn as the TURN relay the media tests go through).
 APT_PACKAGES=(libcurl4-openssl-dev libssl-dev libjq-dev pkg-config jq curl openssl python3-venv
-    libsrtp2-dev libopus-dev libvpx-dev libopenh264-dev coturn)
+    libsrtp2-dev libopus-dev libvpx-dev libopenh264-dev coturn
+    libasound2-dev libv4l-dev libspeexdsp-dev libwebrtc-audio-processing-dev alsa-utils v4l-utils gcc)
 
 ensure_apt() {
     local missing=()

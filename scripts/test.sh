@@ -2,7 +2,8 @@
 # The whole test suite: installs what is missing, builds, checks generated docs, runs the Swift tests
 # (unit + end to end against the real emulator process) and the interop tests with third-party peers
 # (WebexPythonSDK and webex-bot from PyPI; Python's websockets package as a websocket server; aiortc as the
-# WebRTC peer of the media engine, coturn as its TURN relay), and a short libFuzzer run over the media parsers.
+# WebRTC peer of the media engine, coturn as its TURN relay), our device commands against real kernel drivers
+# in a QEMU VM (scripts/vm-lane.sh), and a short libFuzzer run over the media parsers.
 source "$(dirname "$0")/lib.sh"
 ensure_apt
 ensure_swift
@@ -38,6 +39,9 @@ set -e
 swift_count=$(sed -n 's/.*Test run with \([0-9]*\) tests.*passed.*/\1/p' "$ROOT/.build/swift-test.log" | tail -n1)
 py_count=$(sed -n 's/^\([0-9]*\) passed.*/\1/p' "$ROOT/.build/interop.log" | tail -n1)
 [ "$status" -eq 0 ] || { echo "interop tests failed (exit $status)" >&2; exit "$status"; }
+
+step "real drivers: webex media devices/test in a QEMU VM with vivid (camera) and snd-aloop (sound card)"
+"$ROOT/scripts/vm-lane.sh" --payload "$ROOT/Tests/VM/media.sh"
 
 step "fuzz: the STUN, RTP, RTCP and SDP parsers under libFuzzer, ${WEBEX_FUZZ_SECONDS:-10}s each"
 "$ROOT/scripts/fuzz.sh" "${WEBEX_FUZZ_SECONDS:-10}"

@@ -2,6 +2,7 @@ import Testing
 @testable import WebexMedia
 #if canImport(Glibc)
 import Glibc
+import Foundation
 #endif
 
 private func tempPath(_ name: String) -> String {
@@ -234,4 +235,39 @@ private func writeAll(_ path: String, _ bytes: [UInt8]) throws {
         #expect(throws: MediaError.self) { try MediaSourceSpec.parse("tone").makeVideoSource() }
         #expect(throws: MediaError.self) { try MediaSourceSpec.parse("pattern").makeAudioSource() }
     }
+}
+
+/// The PNG snapshot is checked by Python's zlib and PNG reading (a reader we did not write).
+@Test func pngSnapshotIsAPictureOtherToolsRead() throws {
+    let frame = TestPatternSource(width: 64, height: 36, framesPerSecond: 30).makeFrame(number: 7)
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("png-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = dir.appendingPathComponent("snap.png").path
+    try PNGSnapshot.write(frame, to: path)
+    let script = """
+        import struct, sys, zlib
+        d = open(sys.argv[1], 'rb').read()
+        assert d[:8] == b'\\x89PNG\\r\\n\\x1a\\n'
+        pos, chunks = 8, {}
+        while pos < len(d):
+            n, = struct.unpack('>I', d[pos:pos+4]); t = d[pos+4:pos+8]; body = d[pos+8:pos+8+n]
+            assert zlib.crc32(t + body) == struct.unpack('>I', d[pos+8+n:pos+12+n])[0], t
+            chunks[t] = chunks.get(t, b'') + body; pos += 12 + n
+        w, h = struct.unpack('>II', chunks[b'IHDR'][:8])
+        raw = zlib.decompress(chunks[b'IDAT'])
+        assert len(raw) == h * (1 + 3 * w)
+        print(w, h, raw[1], raw[2], raw[3])
+        """
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+    p.arguments = ["-c", script, path]
+    let out = Pipe()
+    p.standardOutput = out
+    try p.run()
+    p.waitUntilExit()
+    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    #expect(p.terminationStatus == 0)
+    let fields = text.split(separator: " ").map { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    #expect(fields.count == 5 && fields[0] == 64 && fields[1] == 36, "\(text)")
 }
