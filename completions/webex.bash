@@ -2962,9 +2962,9 @@ _webex_media_test() {
 
 _webex_media_call() {
     repeating_flags=()
-    non_repeating_flags=(--content-share --record-raw --relay-only --version -h --help)
+    non_repeating_flags=(--no-audio-processing --content-share --record-raw --relay-only --version -h --help)
     repeating_options=(--codec --bind --stun)
-    non_repeating_options=(--offer-out --answer-in --offer-in --answer-out --audio --video --duration --record --turn --turn-user --turn-password-file --wait --connect-timeout --video-bitrate --audio-bitrate)
+    non_repeating_options=(--offer-out --answer-in --offer-in --answer-out --audio --video --speaker --duration --record --turn --turn-user --turn-password-file --wait --connect-timeout --video-bitrate --audio-bitrate)
     __webex_offer_flags_options 0
 
     # Offer option value completions
@@ -2985,6 +2985,9 @@ _webex_media_call() {
         return
         ;;
     '--video')
+        return
+        ;;
+    '--speaker')
         return
         ;;
     '--codec')

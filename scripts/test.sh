@@ -41,7 +41,7 @@ py_count=$(sed -n 's/^\([0-9]*\) passed.*/\1/p' "$ROOT/.build/interop.log" | tai
 [ "$status" -eq 0 ] || { echo "interop tests failed (exit $status)" >&2; exit "$status"; }
 
 step "real drivers: webex media devices/test in a QEMU VM with vivid (camera) and snd-aloop (sound card)"
-"$ROOT/scripts/vm-lane.sh" --payload "$ROOT/Tests/VM/media.sh"
+"$ROOT/scripts/vm-lane.sh" --payload "$ROOT/Tests/VM/media.sh" --payload "$ROOT/Tests/VM/call.sh"
 
 step "fuzz: the STUN, RTP, RTCP and SDP parsers under libFuzzer, ${WEBEX_FUZZ_SECONDS:-10}s each"
 "$ROOT/scripts/fuzz.sh" "${WEBEX_FUZZ_SECONDS:-10}"

@@ -258,6 +258,13 @@ for l in "$MULTI/libasound.so.2" "$MULTI/libv4l2.so.0" "$MULTI/libv4lconvert.so.
          "$MULTI"/libv4l/plugins/*.so; do
     if [ -e "$l" ]; then add_lib "$l"; fi
 done
+# libsrtp2 is built on NSS, which dlopens its crypto module (softokn3, freebl) and checks their .chk files.
+for l in "$MULTI/libsoftokn3.so" "$MULTI/libfreebl3.so" "$MULTI/libfreeblpriv3.so"; do
+    if [ -e "$l" ]; then add_lib "$l"; fi
+done
+for c in "$MULTI"/libsoftokn3.chk "$MULTI"/libfreebl3.chk "$MULTI"/libfreeblpriv3.chk; do
+    if [ -e "$c" ]; then mkdir -p "$R$MULTI"; cp -a "$c" "$R$c"; fi
+done
 for l in "${LIBS[@]}"; do add_lib "$l"; done
 
 WEBEX="$ROOT/.build/debug/webex"

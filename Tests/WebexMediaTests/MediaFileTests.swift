@@ -271,3 +271,17 @@ private func writeAll(_ path: String, _ bytes: [UInt8]) throws {
     let fields = text.split(separator: " ").map { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
     #expect(fields.count == 5 && fields[0] == 64 && fields[1] == 36, "\(text)")
 }
+
+@Test func deviceSourcesParse() throws {
+    #expect(try MediaSourceSpec.parse("mic:hw:1,0") == .microphone(device: "hw:1,0"))
+    #expect(try MediaSourceSpec.parse("mic:default").isAudio)
+    #expect(try MediaSourceSpec.parse("camera:/dev/video2") == .camera(path: "/dev/video2", width: 1280, height: 720, framesPerSecond: 30))
+    #expect(try MediaSourceSpec.parse("camera:/dev/video0:640x360@15") == .camera(path: "/dev/video0", width: 640, height: 360, framesPerSecond: 15))
+    #expect(try MediaSourceSpec.parse("camera:/dev/video0:640x360") == .camera(path: "/dev/video0", width: 640, height: 360, framesPerSecond: 30))
+    #expect(!(try MediaSourceSpec.parse("camera:/dev/video0").isAudio))
+    #expect(try MediaSourceSpec.parse("camera:/dev/video0:640x360@15").description == "camera:/dev/video0:640x360@15")
+    #expect(throws: MediaError.self) { try MediaSourceSpec.parse("mic:") }
+    #expect(throws: MediaError.self) { try MediaSourceSpec.parse("camera:/dev/video0:10x10@15") }
+    // A device that is not there is an error naming it, not a crash.
+    #expect(throws: MediaError.self) { _ = try MediaSourceSpec.parse("camera:/nonexistent/video9").makeVideoSource() }
+}

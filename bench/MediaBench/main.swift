@@ -2,7 +2,8 @@ import Foundation
 import Glibc
 import WebexMedia
 
-// media-bench: the media benchmarks of issue 6 (P3 send-pipeline CPU, P4 loopback latency). They print
+// media-bench: the media benchmarks of issues 6 and 8 (P3 send-pipeline CPU, P4 loopback latency, P5
+// device capture and audio processing CPU). They print
 // side-by-side measurements and ratios; they are not tests. bench/media.sh runs them all; see bench/README.md.
 
 let usage = """
@@ -10,6 +11,7 @@ let usage = """
                           [--webex PATH] [--python PATH --aiortc-peer PATH] [--work-dir DIR]
                           [--rounds N] [--only all|pipeline|raw]
            media-bench p4 [--size WxH] [--fps N] [--codec vp8|h264] [--seconds S]
+           media-bench p5 [--seconds S]
     """
 
 func fail(_ message: String) -> Never {
@@ -18,7 +20,7 @@ func fail(_ message: String) -> Never {
 }
 
 var args = Array(CommandLine.arguments.dropFirst())
-guard let command = args.first, ["p3", "p4"].contains(command) else { fail(usage) }
+guard let command = args.first, ["p3", "p4", "p5"].contains(command) else { fail(usage) }
 args.removeFirst()
 var options: [String: String] = [:]
 while !args.isEmpty {
@@ -46,6 +48,8 @@ do {
             bitrate: (Int(options["bitrate"] ?? "800") ?? 800) * 1000,
             webex: options["webex"] ?? here + "/webex", python: options["python"], aiortcPeer: options["aiortc-peer"],
             workDir: work, rounds: Int(options["rounds"] ?? "1") ?? 1, only: options["only"] ?? "all"))
+    case "p5":
+        try P5.run(seconds: seconds)
     default:
         try P4.run(P4Options(width: size[0], height: size[1], fps: fps, codec: codec, seconds: seconds))
     }

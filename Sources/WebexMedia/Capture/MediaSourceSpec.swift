@@ -5,6 +5,10 @@ public enum MediaSourceSpec: Sendable, Equatable {
     case pattern(width: Int, height: Int, framesPerSecond: Int)
     case wavFile(path: String)
     case y4mFile(path: String)
+    /// An ALSA capture device: `mic:default`, `mic:hw:1,0`, `mic:plughw:CARD=USB`.
+    case microphone(device: String)
+    /// A V4L2 camera: `camera:/dev/video0`, `camera:/dev/video0:1280x720@30`.
+    case camera(path: String, width: Int, height: Int, framesPerSecond: Int)
 
     public static let defaultToneFrequency = 440.0
     public static let defaultPattern = (width: 640, height: 360, framesPerSecond: 30)
@@ -12,8 +16,28 @@ public enum MediaSourceSpec: Sendable, Equatable {
     /// Parses a source spec; throws `MediaError(.invalidInput)` with the accepted forms.
     public static func parse(_ text: String) throws -> MediaSourceSpec {
         let spec = MediaFileBytes.trimNewlines(text)
-        let usage = "Use tone[:HZ], pattern[:WxH[@FPS]], file:PATH.wav|.y4m or a .wav/.y4m path."
+        let usage = "Use tone[:HZ], pattern[:WxH[@FPS]], mic:ALSA-NAME, camera:/dev/videoN[:WxH@FPS], file:PATH.wav|.y4m or a .wav/.y4m path."
         let lower = spec.lowercased()
+        if lower.hasPrefix("mic:") {
+            let device = String(spec.dropFirst(4))
+            guard !device.isEmpty else { throw MediaError(.invalidInput, "mic: needs an ALSA device name, e.g. mic:default (see `webex media devices`).") }
+            return .microphone(device: device)
+        }
+        if lower.hasPrefix("camera:") {
+            let rest = String(spec.dropFirst(7))
+            // camera:PATH or camera:PATH:WxH@FPS (the size part is after the last colon when it has an x).
+            var path = rest, size = "1280x720@30"
+            if let colon = rest.lastIndex(of: ":"), rest[rest.index(after: colon)...].contains("x") {
+                path = String(rest[..<colon])
+                size = String(rest[rest.index(after: colon)...])
+                if !size.contains("@") { size += "@30" }
+            }
+            guard !path.isEmpty else { throw MediaError(.invalidInput, "camera: needs a device path, e.g. camera:/dev/video0 (see `webex media devices`).") }
+            guard case .pattern(let w, let h, let fps) = try parsePattern(size.lowercased(), spec: spec) else {
+                throw MediaError(.invalidInput, "Invalid camera size in \"\(spec)\".")
+            }
+            return .camera(path: path, width: w, height: h, framesPerSecond: fps)
+        }
         if lower == "tone" { return .tone(frequency: defaultToneFrequency) }
         if lower.hasPrefix("tone:") {
             let value = spec.dropFirst(5)
@@ -62,8 +86,8 @@ public enum MediaSourceSpec: Sendable, Equatable {
 
     public var isAudio: Bool {
         switch self {
-        case .tone, .wavFile: return true
-        case .pattern, .y4mFile: return false
+        case .tone, .wavFile, .microphone: return true
+        case .pattern, .y4mFile, .camera: return false
         }
     }
 
@@ -72,7 +96,8 @@ public enum MediaSourceSpec: Sendable, Equatable {
         switch self {
         case .tone(let f): return ToneSource(frequency: f, channels: channels)
         case .wavFile(let path): return try WAVFileSource(path: path)
-        case .pattern, .y4mFile: throw MediaError(.invalidInput, "\(self) is a video source, not an audio source.")
+        case .microphone(let device): return try ALSACapture(device: device, channels: channels, sampleRate: 48_000)
+        case .pattern, .y4mFile, .camera: throw MediaError(.invalidInput, "\(self) is a video source, not an audio source.")
         }
     }
 
@@ -81,7 +106,8 @@ public enum MediaSourceSpec: Sendable, Equatable {
         switch self {
         case .pattern(let w, let h, let fps): return TestPatternSource(width: w, height: h, framesPerSecond: fps)
         case .y4mFile(let path): return try Y4MFileSource(path: path)
-        case .tone, .wavFile: throw MediaError(.invalidInput, "\(self) is an audio source, not a video source.")
+        case .camera(let path, let w, let h, let fps): return try V4L2Camera(path: path, width: w, height: h, framesPerSecond: fps)
+        case .tone, .wavFile, .microphone: throw MediaError(.invalidInput, "\(self) is an audio source, not a video source.")
         }
     }
 }
@@ -93,6 +119,8 @@ extension MediaSourceSpec: CustomStringConvertible {
         case .tone(let f): "tone:" + (f == f.rounded() ? String(Int(f)) : String(f))
         case .pattern(let w, let h, let fps): "pattern:\(w)x\(h)@\(fps)"
         case .wavFile(let path), .y4mFile(let path): path
+        case .microphone(let device): "mic:\(device)"
+        case .camera(let path, let w, let h, let fps): "camera:\(path):\(w)x\(h)@\(fps)"
         }
     }
 }

@@ -39,9 +39,13 @@ final class InboundStream: @unchecked Sendable {
 
     private let tap: MediaTap
 
-    init(stream: NegotiatedStream, recordDirectory: String?, recordDecodedVideo: Bool, tap: MediaTap = MediaTap()) throws {
+    private let speaker: SpeakerOutput?
+
+    init(stream: NegotiatedStream, recordDirectory: String?, recordDecodedVideo: Bool, tap: MediaTap = MediaTap(),
+         speaker: SpeakerOutput? = nil) throws {
         self.stream = stream
         self.tap = tap
+        self.speaker = speaker
         self.remoteSSRCs = stream.remoteSSRCs
         self.recordDirectory = recordDirectory
         self.recordDecodedVideo = recordDecodedVideo
@@ -188,6 +192,7 @@ final class InboundStream: @unchecked Sendable {
         }
         if decodedAudio.count > 48_000 * 60 { decodedAudio.removeFirst(decodedAudio.count - 48_000 * 60) }
         try? audioSink?.write(frame)
+        speaker?.enqueue(frame)
     }
 
     func noteSenderReport(_ sr: SenderReport, at now: UInt64) {
@@ -222,6 +227,8 @@ final class InboundStream: @unchecked Sendable {
             let analysed = decodedAudio.count > 48_000 ? Array(decodedAudio.dropFirst(24_000)) : decodedAudio
             if analysed.count >= 4_800 {
                 r.frequencyHz = (ToneAnalyzer.dominantFrequency(samples: analysed, sampleRate: 48_000) * 10).rounded() / 10
+                let power = analysed.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(analysed.count)
+                r.levelDBFS = power > 0 ? ((10 * log10(power / (32_768.0 * 32_768.0))) * 10).rounded() / 10 : -120
             }
         case .video:
             r.framesDecoded = framesDecoded

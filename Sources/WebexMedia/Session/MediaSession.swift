@@ -38,6 +38,9 @@ public final class MediaSession: @unchecked Sendable {
     var streams: [NegotiatedStream] = []
     var outbound: [OutboundRTP] = []
     var inbound: [InboundStream] = []
+    /// The echo canceller between a live microphone and the encoder, fed with what the speaker plays.
+    var processor: AudioProcessor?
+    var speakerOutput: SpeakerOutput?
     var lastDTLSSource: (SocketAddress, ICERelay?)?
     var failure: MediaError?
     var connectedAt: UInt64?
@@ -78,6 +81,7 @@ public final class MediaSession: @unchecked Sendable {
             dtls?.close()
             for s in inbound { s.finish() }
         }
+        speakerOutput?.close()
         for t in turnClients { t.close() }
         socket.close()
     }
@@ -274,10 +278,17 @@ public final class MediaSession: @unchecked Sendable {
     }
 
     private func prepareStreams() throws {
+        if configuration.audioProcessing, case .microphone = configuration.audio {
+            processor = try AudioProcessor(sampleRate: 48_000, channels: 1)
+        }
+        if let speaker = configuration.speaker, streams.contains(where: { $0.kind == .audio && $0.receives }) {
+            speakerOutput = try SpeakerOutput(device: speaker, processor: processor)
+        }
         outbound = streams.filter(\.sends).map { OutboundRTP(stream: $0) }
         inbound = try streams.filter(\.receives).map { stream in
             try InboundStream(stream: stream, recordDirectory: configuration.recordDirectory,
-                              recordDecodedVideo: configuration.recordDecodedVideo, tap: tap)
+                              recordDecodedVideo: configuration.recordDecodedVideo, tap: tap,
+                              speaker: stream.kind == .audio ? speakerOutput : nil)
         }
     }
 

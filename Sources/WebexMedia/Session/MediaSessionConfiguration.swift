@@ -26,6 +26,11 @@ public struct MediaSessionConfiguration: Sendable {
     public var videoCodecs: [VideoCodecKind]
     /// Offer a second, receive-only video m-line for content share (as Webex's transcoded clients do).
     public var offerContentShare: Bool
+    /// An ALSA device to play the received audio on (`default`, `hw:1,0` …); nil: not played.
+    public var speaker: String?
+    /// Echo cancellation, noise suppression and gain control on a microphone's audio (`AudioProcessor`,
+    /// speexdsp): on by default, for live microphones only (files and tones are sent as they are).
+    public var audioProcessing: Bool
     /// Where to write what arrives (audio WAV, the encoded video as IVF or H.264 Annex B); nil: nowhere.
     public var recordDirectory: String?
     /// Also write decoded video as Y4M (large: about 10 MB per second at 640x360).
@@ -46,6 +51,8 @@ public struct MediaSessionConfiguration: Sendable {
         video: MediaSourceSpec? = .pattern(width: 640, height: 360, framesPerSecond: 30),
         videoCodecs: [VideoCodecKind] = [.h264, .vp8],
         offerContentShare: Bool = false,
+        speaker: String? = nil,
+        audioProcessing: Bool = true,
         recordDirectory: String? = nil,
         recordDecodedVideo: Bool = false,
         hostAddresses: [SocketAddress] = [],
@@ -60,6 +67,8 @@ public struct MediaSessionConfiguration: Sendable {
         self.video = video
         self.videoCodecs = videoCodecs
         self.offerContentShare = offerContentShare
+        self.speaker = speaker
+        self.audioProcessing = audioProcessing
         self.recordDirectory = recordDirectory
         self.recordDecodedVideo = recordDecodedVideo
         self.hostAddresses = hostAddresses

@@ -37,6 +37,8 @@ public struct MediaSummary: Sendable, Encodable {
         public var height: Int?
         public var framesPerSecond: Double?
         public var frequencyHz: Double?
+        /// RMS level of the decoded audio (after the first half second), in dBFS.
+        public var levelDBFS: Double?
         public var nacksSent: Int?
         public var keyframeRequestsSent: Int?
         public var recording: String?

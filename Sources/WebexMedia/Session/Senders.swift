@@ -31,6 +31,7 @@ struct AudioSender {
                     next += 20_000
                 }
                 if !source.isLive || frame.timestamp == 0 { frame.timestamp = MediaClock.nowMicros() }
+                if let processor = session.processor { frame = try processor.process(frame) }
                 let encoded = try encoder.encode(frame)
                 let ts = stream.rtpTimestamp(captureMicros: first + UInt64(sentFrames) * 20_000, startMicros: session.startMicros)
                 session.tap.audioCaptured?(ts, frame.timestamp)

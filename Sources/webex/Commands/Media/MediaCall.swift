@@ -19,8 +19,10 @@ struct MediaCall: AsyncParsableCommand {
             line or the end). A file we read is waited for (--wait), so two programs can take turns through files;
             files we write appear at once, complete (written aside, then renamed).
 
-            Sources: tone:FREQ (a sine), pattern[:WxH[@FPS]] (moving bars with a frame counter), a .wav (48 kHz
-            16-bit) or .y4m (I420) file, or none. Video goes out as H.264 (constrained baseline, what Webex
+            Sources: tone:FREQ (a sine), pattern[:WxH[@FPS]] (moving bars with a frame counter), mic:NAME (an ALSA
+            capture device; echo cancellation, noise suppression and gain control on unless --no-audio-processing),
+            camera:/dev/videoN[:WxH@FPS] (V4L2), a .wav (48 kHz 16-bit) or .y4m (I420) file, or none. --speaker NAME
+            plays what arrives (see `webex media devices` for names). Video goes out as H.264 (constrained baseline, what Webex
             answers) or VP8, in the order of --codec.
 
             The summary (stdout) names the ICE pair, the DTLS role and SRTP profile and, per stream, the codec,
@@ -45,10 +47,14 @@ struct MediaCall: AsyncParsableCommand {
     @Option(name: .customLong("answer-out"), help: ArgumentHelp("We answer: write our SDP answer here (- for stdout).", valueName: "path"))
     var answerOut: String?
 
-    @Option(help: ArgumentHelp("What to send as audio: tone:FREQ, a .wav file, or none.", valueName: "source"))
+    @Option(help: ArgumentHelp("What to send as audio: tone:FREQ, mic:ALSA-NAME, a .wav file, or none.", valueName: "source"))
     var audio = "tone:440"
-    @Option(help: ArgumentHelp("What to send as video: pattern[:WxH[@FPS]], a .y4m file, or none.", valueName: "source"))
+    @Option(help: ArgumentHelp("What to send as video: pattern[:WxH[@FPS]], camera:/dev/videoN[:WxH@FPS], a .y4m file, or none.", valueName: "source"))
     var video = "pattern:640x360@30"
+    @Option(help: ArgumentHelp("Play the audio that arrives on this ALSA device (default, hw:1,0 …).", valueName: "name"))
+    var speaker: String?
+    @Flag(name: .customLong("no-audio-processing"), help: "Send a microphone as captured: no echo cancellation, noise suppression or gain control.")
+    var noAudioProcessing = false
     @Option(name: .customLong("codec"), parsing: .singleValue,
             help: ArgumentHelp("Video codecs in order of preference: h264, vp8 (repeatable; default h264 then vp8).", valueName: "codec"))
     var codecs: [String] = []
@@ -171,7 +177,7 @@ struct MediaCall: AsyncParsableCommand {
         var config = MediaSessionConfiguration(
             audio: try sourceSpec(audio, kind: "audio"), video: try sourceSpec(video, kind: "video"),
             videoCodecs: try videoCodecs(), offerContentShare: contentShare,
-            recordDirectory: record, recordDecodedVideo: recordRaw,
+            speaker: speaker, audioProcessing: !noAudioProcessing, recordDirectory: record, recordDecodedVideo: recordRaw,
             hostAddresses: bind.compactMap { SocketAddress(host: $0, port: 0) },
             stunServers: try stun.map { text in
                 guard let a = SocketAddress(hostPort: text) else { throw CLIError.usage("--stun '\(text)' is not HOST:PORT (numeric IPv4)") }
