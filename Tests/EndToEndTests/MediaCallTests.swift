@@ -152,6 +152,17 @@ struct MediaCallTests {
         #expect(r.stdout.isEmpty)
     }
 
+    @Test func aMissingMicrophoneFailsBeforeTheCallConnects() async throws {
+        let dir = TempDir()
+        let offer = dir.path("offer.sdp"), answer = dir.path("answer.sdp")
+        let a = try call(["--offer-out", offer, "--answer-in", answer, "--audio", "mic:nosuchpcm", "--video", "none",
+                          "--duration", "3"])
+        let b = try call(["--offer-in", offer, "--answer-out", answer, "--video", "none", "--duration", "3"])
+        #expect(await a.exitStatus(timeout: 30) == 1)
+        #expect(a.stderr.contains("nosuchpcm"), "\(a.stderr)")
+        b.stop()
+    }
+
     @Test func garbageSDPIsRefusedWithoutAStackTrace() throws {
         let dir = TempDir()
         FileManager.default.createFile(atPath: dir.path("offer.sdp"), contents: Data("hello\r\nthis is not SDP\r\n".utf8))

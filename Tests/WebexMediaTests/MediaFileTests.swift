@@ -285,3 +285,9 @@ private func writeAll(_ path: String, _ bytes: [UInt8]) throws {
     // A device that is not there is an error naming it, not a crash.
     #expect(throws: MediaError.self) { _ = try MediaSourceSpec.parse("camera:/nonexistent/video9").makeVideoSource() }
 }
+
+@Test func cameraPathsWithColonsKeepTheirColons() throws {
+    let path = "/dev/v4l/by-path/pci-0000:00:14.0-usb-0:1:1.0-video-index0"
+    #expect(try MediaSourceSpec.parse("camera:" + path) == .camera(path: path, width: 1280, height: 720, framesPerSecond: 30))
+    #expect(try MediaSourceSpec.parse("camera:\(path):640x360@15") == .camera(path: path, width: 640, height: 360, framesPerSecond: 15))
+}

@@ -47,7 +47,7 @@ enum P5 {
             }
             clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu)
             let used = Double(cpu.tv_sec) + Double(cpu.tv_nsec) / 1e9 - start
-            try? mic.close()
+            mic.close()
             let per10ms = used / Double(max(1, n * 2)) * 1e6
             say("P5 \(label): \(n * 20) ms of audio, \(fmt(used * 1000, 1)) ms CPU: \(fmt(per10ms, 1)) µs per 10 ms = \(fmt(per10ms / 100, 2)) % of the real-time budget")
             return per10ms

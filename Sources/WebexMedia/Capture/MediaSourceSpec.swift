@@ -27,7 +27,8 @@ public enum MediaSourceSpec: Sendable, Equatable {
             let rest = String(spec.dropFirst(7))
             // camera:PATH or camera:PATH:WxH@FPS (the size part is after the last colon when it has an x).
             var path = rest, size = "1280x720@30"
-            if let colon = rest.lastIndex(of: ":"), rest[rest.index(after: colon)...].contains("x") {
+            if let colon = rest.lastIndex(of: ":"),
+                rest[rest.index(after: colon)...].wholeMatch(of: /[0-9]+x[0-9]+(@[0-9]+)?/) != nil {
                 path = String(rest[..<colon])
                 size = String(rest[rest.index(after: colon)...])
                 if !size.contains("@") { size += "@30" }

@@ -41,6 +41,9 @@ public final class MediaSession: @unchecked Sendable {
     /// The echo canceller between a live microphone and the encoder, fed with what the speaker plays.
     var processor: AudioProcessor?
     var speakerOutput: SpeakerOutput?
+    /// Opened by `prepareStreams`, read by the sender threads.
+    var audioSource: AudioSource?
+    var videoSource: VideoSource?
     var lastDTLSSource: (SocketAddress, ICERelay?)?
     var failure: MediaError?
     var connectedAt: UInt64?
@@ -201,6 +204,7 @@ public final class MediaSession: @unchecked Sendable {
         let senders = startSenders()
         let endAt = MediaClock.nowMicros() + Self.micros(seconds)
         while MediaClock.nowMicros() < endAt {
+            if let error = speakerOutput?.error { noteSenderFailure(error) }
             if net.withLock({ failure != nil || peerSaidGoodbye }) || endRequested.load(ordering: .sequentiallyConsistent) {
                 break
             }
@@ -280,6 +284,13 @@ public final class MediaSession: @unchecked Sendable {
     private func prepareStreams() throws {
         if configuration.audioProcessing, case .microphone = configuration.audio {
             processor = try AudioProcessor(sampleRate: 48_000, channels: 1)
+        }
+        // Devices are opened here, before waiting for ICE and DTLS, so a busy or missing one fails the call at once.
+        if streams.contains(where: { $0.kind == .audio && $0.sends }), let spec = configuration.audio {
+            audioSource = try spec.makeAudioSource(channels: 1)
+        }
+        if streams.contains(where: { $0.kind == .video && $0.sends && !$0.isContentShare }), let spec = configuration.video {
+            videoSource = try spec.makeVideoSource()
         }
         if let speaker = configuration.speaker, streams.contains(where: { $0.kind == .audio && $0.receives }) {
             speakerOutput = try SpeakerOutput(device: speaker, processor: processor)
@@ -541,15 +552,15 @@ public final class MediaSession: @unchecked Sendable {
         for out in outbound {
             switch out.stream.kind {
             case .audio:
-                guard let spec = configuration.audio else { continue }
-                threads.append(SenderThread(name: "webex-media-audio") { [self] in
-                    try AudioSender(session: self, stream: out, spec: spec).run()
-                })
+                guard let source = audioSource else { continue }
+                audioSource = nil  // one sender per source; the sender thread owns it from here
+                let sender = AudioSender(session: self, stream: out, source: source)
+                threads.append(SenderThread(name: "webex-media-audio") { try sender.run() })
             case .video:
-                guard let spec = configuration.video, !out.stream.isContentShare else { continue }
-                threads.append(SenderThread(name: "webex-media-video") { [self] in
-                    try VideoSender(session: self, stream: out, spec: spec).run()
-                })
+                guard let source = videoSource, !out.stream.isContentShare else { continue }
+                videoSource = nil
+                let sender = VideoSender(session: self, stream: out, source: source)
+                threads.append(SenderThread(name: "webex-media-video") { try sender.run() })
             }
         }
         for t in threads { t.start() }
@@ -640,5 +651,10 @@ final class SenderThread: @unchecked Sendable {
     }
 
     func start() { thread.start() }
-    func wait() { while !flag.done.load(ordering: .sequentiallyConsistent) { usleep(2_000) } }
+    /// Waits for the thread to end, at most `seconds` (a device that stopped delivering would block a read
+    /// forever; the call still ends).
+    func wait(seconds: Double = 2) {
+        let deadline = MediaClock.nowMicros() + MediaSession.micros(seconds)
+        while !flag.done.load(ordering: .sequentiallyConsistent) && MediaClock.nowMicros() < deadline { usleep(2_000) }
+    }
 }

@@ -8,15 +8,14 @@ func sleepUntil(_ micros: UInt64) {
 }
 
 /// Source → Opus → RTP, one 20 ms frame at a time, paced by the clock (files and tones) or by the device.
-struct AudioSender {
+struct AudioSender: @unchecked Sendable {
     let session: MediaSession
     let stream: OutboundRTP
-    let spec: MediaSourceSpec
+    let source: AudioSource
 
     func run() throws {
         do {
-            // opus/48000/2 in SDP names the RTP format, not what we send: a mono tone or file is fine (RFC 7587).
-            let source = try spec.makeAudioSource(channels: 1)
+            // opus/48000/2 in SDP names the RTP format, not what we send: mono is fine (RFC 7587).
             let encoder = try OpusEncoder(channels: source.channels, bitrate: session.configuration.audioBitrate)
             let payloader = OpusPayloader()
             var next = MediaClock.nowMicros()
@@ -49,14 +48,13 @@ struct AudioSender {
 
 /// Source → VP8/H.264 → RTP at the source's frame rate; a keyframe when the peer asks (PLI/FIR) and
 /// every few seconds so a receiver that joins late or lost one recovers.
-struct VideoSender {
+struct VideoSender: @unchecked Sendable {
     let session: MediaSession
     let stream: OutboundRTP
-    let spec: MediaSourceSpec
+    let source: VideoSource
 
     func run() throws {
         do {
-            let source = try spec.makeVideoSource()
             let codec = stream.stream.videoCodec ?? .vp8
             let bitrate = session.configuration.videoBitrate
             let encoder: VideoEncoder =

@@ -53,8 +53,10 @@ final class SpeakerOutput: @unchecked Sendable {
     /// The error that stopped playback, if any.
     var error: MediaError? { failure.withLock { $0 } }
 
+    /// Stops playback; gives up waiting after 2 s (a device whose clock stopped would block forever).
     func close() {
         stopping.store(true, ordering: .sequentiallyConsistent)
-        while !finished.load(ordering: .sequentiallyConsistent) { usleep(2_000) }
+        let deadline = MediaClock.nowMicros() + 2_000_000
+        while !finished.load(ordering: .sequentiallyConsistent) && MediaClock.nowMicros() < deadline { usleep(2_000) }
     }
 }

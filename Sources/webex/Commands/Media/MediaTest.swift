@@ -46,13 +46,13 @@ struct MediaTest: AsyncParsableCommand {
         if mic == nil && speaker == nil && camera == nil {
             throw ValidationError("name a device to test: --mic NAME, --speaker NAME and/or --camera PATH (see `webex media devices`)")
         }
-        guard seconds > 0, seconds <= 600 else { throw ValidationError("--seconds must be between 0 and 600") }
+        guard seconds >= 0.1, seconds <= 600 else { throw ValidationError("--seconds must be between 0.1 and 600") }
         guard channels == 1 || channels == 2 else { throw ValidationError("--channels must be 1 or 2") }
         guard parsedSize != nil else { throw ValidationError("--size '\(size)' is not WxH, e.g. 1280x720") }
         guard fps > 0, fps <= 240 else { throw ValidationError("--fps must be between 1 and 240") }
         if let play {
             guard speaker != nil else { throw ValidationError("--play needs --speaker") }
-            guard let spec = try? MediaSourceSpec.parse(play), spec.isAudio else {
+            guard let spec = try? MediaSourceSpec.parse(play), spec.isAudio, !{ if case .microphone = spec { true } else { false } }() else {
                 throw ValidationError("--play '\(play)' is not an audio source: use tone:FREQ or a .wav file")
             }
         }
@@ -187,7 +187,7 @@ struct MediaTest: AsyncParsableCommand {
                 if meter { io.err("\r\u{1B}[2K") }
                 r.wallSeconds = Double(MediaClock.nowMicros() - start) / 1_000_000
                 r.xruns = source.xruns
-                try? source.close()
+                source.close()
                 let samples = recorded.flatMap { f in stride(from: 0, to: f.samples.count, by: f.channels).map { f.samples[$0] } }
                 r.seconds = Double(samples.count) / 48_000
                 let lv = Self.levels(samples)
