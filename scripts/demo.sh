@@ -50,4 +50,22 @@ WEBEX_ACCESS_TOKEN="$BOB_TOKEN" "$BIN/webex" messages send --room "$ROOM_TITLE" 
 wait "$listener"
 jq -c '{resource, event, from: .data.personEmail, text: .data.text}' "$EVENTS"
 rm -f "$EVENTS"
+# Media: two `webex media call` processes on this machine, each sending a tone and a test pattern (H.264 one
+# way, encrypted with DTLS-SRTP), each measuring what arrives.
+CALL="$(mktemp -d)"
+printf '\n$ webex media call --offer-out offer.sdp --answer-in answer.sdp --audio tone:440 --duration 3 &\n' >&2
+printf '$ webex media call --offer-in offer.sdp --answer-out answer.sdp --audio tone:660 --duration 3\n' >&2
+webex media call --bind 127.0.0.1 --offer-out "$CALL/offer.sdp" --answer-in "$CALL/answer.sdp" --audio tone:440 \
+    --video pattern:320x180@15 --codec h264 --duration 3 >"$CALL/a.json" &
+caller=$!
+webex media call --bind 127.0.0.1 --offer-in "$CALL/offer.sdp" --answer-out "$CALL/answer.sdp" --audio tone:660 \
+    --video pattern:320x180@15 --codec h264 --duration 3 >"$CALL/b.json"
+wait "$caller"
+for side in a b; do
+  jq -c --arg side "$side" '{side: $side, srtp: .connection.srtpProfile,
+      heard: (.streams[] | select(.kind == "audio") | .received.frequencyHz),
+      video: (.streams[] | select(.kind == "video") | "\(.codec) \(.received.framesDecoded) frames \(.received.width)x\(.received.height)")}' \
+      "$CALL/$side.json"
+done
+rm -rf "$CALL"
 step "done: the tour ran against $WEBEX_BASE_URL"
