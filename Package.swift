@@ -64,11 +64,11 @@ let package = Package(
                 ])
             ]
         ),
-        .target(name: "WebexSDK", dependencies: ["CCurl", "CShims", "COpenSSL"]),
+        .target(name: "WebexSDK", dependencies: ["CCurl", "CShims", "COpenSSL", "WebexMedia"]),
         .executableTarget(
             name: "webex",
             dependencies: [
-                "WebexSDK", "WebexMedia", "CJQ",
+                "WebexSDK", "CJQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 // `webex webhooks serve` is a small HTTP server.
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -184,13 +184,14 @@ final class InboundStream: @unchecked Sendable {
     private var droppedSeen = 0
 
     private func play(_ frame: AudioFrame) {
-        // Keep the first channel for analysis; at most a minute of it.
+        // Keep the first channel for analysis.
         if frame.channels == 1 {
             decodedAudio.append(contentsOf: frame.samples)
         } else {
             decodedAudio.append(contentsOf: stride(from: 0, to: frame.samples.count, by: frame.channels).map { frame.samples[$0] })
         }
-        if decodedAudio.count > 48_000 * 60 { decodedAudio.removeFirst(decodedAudio.count - 48_000 * 60) }
+        // Keep the last 30 to 40 s; trimmed 10 s at a time so a long call does not move the buffer every frame.
+        if decodedAudio.count > 48_000 * 40 { decodedAudio.removeFirst(decodedAudio.count - 48_000 * 30) }
         try? audioSink?.write(frame)
         speaker?.enqueue(frame)
     }

@@ -494,13 +494,12 @@ public final class MediaSession: @unchecked Sendable {
                      .sourceDescription([SDESChunk(ssrc: ssrc, cname: cname)])]]
         }
         return outbound.enumerated().map { i, out in
-            let c = out.counters.withLock { $0 }
+            // The RTP time for `now` on the same capture clock the senders stamp packets with (not extrapolated
+            // from the last packet, which left after its encode): what a receiver needs for lip sync.
+            var report = out.sendStatistics.makeSenderReport(now: now, ntp: ntp, reports: i == 0 ? blocks : [])
+            report.rtpTimestamp = out.rtpTimestamp(captureMicros: now, startMicros: startMicros)
             return [
-                .senderReport(SenderReport(
-                    ssrc: out.stream.localSSRC, ntpTimestamp: ntp,
-                    rtpTimestamp: out.rtpTimestamp(captureMicros: now, startMicros: startMicros),
-                    packetCount: UInt32(truncatingIfNeeded: c.packets), octetCount: UInt32(truncatingIfNeeded: c.octets),
-                    reports: i == 0 ? blocks : [])),
+                .senderReport(report),
                 .sourceDescription([SDESChunk(ssrc: out.stream.localSSRC, cname: cname)]),
             ]
         }
@@ -528,21 +527,14 @@ public final class MediaSession: @unchecked Sendable {
     func sendRTP(_ packets: [RTPPacket], stream: OutboundRTP) {
         net.withLock {
             guard let srtpOut else { return }
-            var octets = 0
+            let now = MediaClock.nowMicros()
             for packet in packets {
                 let plain = packet.serialized()
                 stream.history.store(sequenceNumber: packet.sequenceNumber, packet: plain)
                 guard let protected = try? srtpOut.protectRTP(plain) else { continue }
+                stream.sendStatistics.sent(packet, now: now)
                 if let drop = dropOutgoingRTP, drop(packet) { continue }
                 sendToPeer(protected)
-                octets += packet.payload.count
-            }
-            let count = packets.count
-            let lastTimestamp = packets.last?.timestamp
-            stream.counters.withLock {
-                $0.packets += count
-                $0.octets += octets
-                if let lastTimestamp { $0.lastRTPTimestamp = lastTimestamp }
             }
         }
     }
@@ -596,9 +588,9 @@ public final class MediaSession: @unchecked Sendable {
                 var sent = MediaSummary.Sent()
                 if let out {
                     let c = out.counters.withLock { $0 }
+                    sent.packets = Int(out.sendStatistics.packetCount)
+                    sent.bytes = Int(out.sendStatistics.octetCount)
                     sent.source = stream.kind == .audio ? configuration.audio?.description : (stream.isContentShare ? nil : configuration.video?.description)
-                    sent.packets = c.packets
-                    sent.bytes = c.octets
                     sent.frames = c.frames
                     if stream.kind == .video {
                         sent.keyframes = c.keyframes

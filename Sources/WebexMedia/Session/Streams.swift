@@ -29,19 +29,15 @@ struct NegotiatedStream: Sendable {
 }
 
 /// The sending half of a stream: RTP numbering and counters. Owned by one send thread; the counters are
-/// read by the network thread for sender reports, so they sit behind a mutex.
+/// read by the network thread for the summary, so they sit behind a mutex.
 final class OutboundRTP: @unchecked Sendable {
     let stream: NegotiatedStream
     private(set) var sequenceNumber: UInt16
     private let timestampBase: UInt32
 
     struct Counters: Sendable {
-        var packets = 0
-        var octets = 0
         var frames = 0
         var keyframes = 0
-        var lastRTPTimestamp: UInt32 = 0
-        var lastSendMicros: UInt64 = 0
         var retransmitted = 0
         var keyframeRequests = 0
         var width: Int?
@@ -49,6 +45,8 @@ final class OutboundRTP: @unchecked Sendable {
         var rttMs: Double?
     }
     let counters = Mutex(Counters())
+    /// Packets and payload octets for sender reports (RFC 3550); touched only while the session's `net` is held.
+    let sendStatistics: SendStatistics
     /// What we sent, by sequence number, for retransmission on NACK (RFC 4585).
     let history = SendHistory()
     /// Set by the network thread on PLI/FIR, read and cleared by the video send thread.
@@ -56,6 +54,7 @@ final class OutboundRTP: @unchecked Sendable {
 
     init(stream: NegotiatedStream) {
         self.stream = stream
+        sendStatistics = SendStatistics(ssrc: stream.localSSRC, clockRate: stream.clockRate)
         sequenceNumber = UInt16.random(in: 0...UInt16.max)
         timestampBase = UInt32.random(in: 0...UInt32.max)
     }

@@ -2,7 +2,6 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import Synchronization
-import WebexMedia
 import WebexSDK
 #if canImport(Glibc)
 import Glibc

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import WebexMedia
+import WebexSDK
 
 struct MediaDevices: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

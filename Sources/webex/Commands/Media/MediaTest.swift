@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import WebexMedia
+import WebexSDK
 #if canImport(Glibc)
 import Glibc
 #endif
